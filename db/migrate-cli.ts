@@ -1,0 +1,13 @@
+import { loadConfig } from '../server/config/config';
+import { createLogger } from '../server/logging/logger';
+import { connectDatabase } from './connect';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const database = await connectDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  logger,
+});
+logger.info('the schema is up to date');
+await database.close();

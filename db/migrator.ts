@@ -1,0 +1,30 @@
+import { Migrator } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Db } from './database';
+import * as foundation from './migrations/0001_foundation';
+
+/**
+ * Migrations are imported statically, so they are part of the build and no folder is read at
+ * run time. A new migration is a new file here, appended in order.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_foundation': foundation,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/**
+ * Brings the schema up to date. Kysely's migrator takes a PostgreSQL advisory lock, so several
+ * server processes starting at once apply each migration once.
+ */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
