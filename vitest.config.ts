@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts', 'server/**/*.spec.ts', 'telephony/**/*.spec.ts', 'db/**/*.spec.ts'],
+    include: [
+      'tests/**/*.test.ts',
+      'server/**/*.spec.ts',
+      'telephony/**/*.spec.ts',
+      'db/**/*.spec.ts',
+    ],
     globalSetup: ['tests/support/global-postgres.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -3,7 +3,11 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 /** Timestamps are Dates on the way out; inserts and updates may pass a Date or an ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>, string | Record<string, unknown>>;
+type JsonObject = Record<string, unknown>;
+/** A timestamp the database fills in by default. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A jsonb object the database fills in by default; postgres.js serializes objects itself. */
+type DefaultJson = ColumnType<JsonObject, JsonObject | undefined, JsonObject>;
 
 export type Role = 'operator' | 'supervisor' | 'admin';
 export type Presence = 'offline' | 'available' | 'ringing' | 'on_call' | 'wrap_up' | 'away';
@@ -32,17 +36,17 @@ export interface UsersTable {
   skills: Generated<string[]>;
   endpoint: string | null;
   status: Generated<Presence>;
-  status_changed_at: Generated<Timestamp>;
-  idle_since: Generated<Timestamp>;
+  status_changed_at: DefaultTimestamp;
+  idle_since: DefaultTimestamp;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 }
 
 export interface SessionsTable {
   id: string;
   user_id: string;
   created_at: CreatedAt;
-  last_seen_at: Generated<Timestamp>;
+  last_seen_at: DefaultTimestamp;
   expires_at: Timestamp;
   user_agent: string | null;
   ip: string | null;
@@ -52,7 +56,7 @@ export interface LoginFailuresTable {
   id: Generated<string>;
   email: string;
   ip: string;
-  at: Generated<Timestamp>;
+  at: DefaultTimestamp;
 }
 
 export interface CustomersTable {
@@ -64,11 +68,11 @@ export interface CustomersTable {
   rating: Generated<Rating>;
   team_id: string | null;
   owner_id: string | null;
-  custom_fields: Generated<Json>;
+  custom_fields: DefaultJson;
   merged_into_id: string | null;
   search_text: ColumnType<string, never, never>;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 }
 
 export interface CustomerPhonesTable {
@@ -99,7 +103,7 @@ export interface CallsTable {
   operator_id: string | null;
   lead_id: string | null;
   routing_reason: string | null;
-  offered_at: Generated<Timestamp>;
+  offered_at: DefaultTimestamp;
   ringing_at: Timestamp | null;
   answered_at: Timestamp | null;
   ended_at: Timestamp | null;
@@ -109,7 +113,7 @@ export interface CallsTable {
   outcome_reason: string | null;
   outcome_note: string | null;
   outcome_at: Timestamp | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 }
 
 export interface CallEventsTable {
@@ -118,7 +122,7 @@ export interface CallEventsTable {
   type: string;
   at: Timestamp;
   recorded_at: CreatedAt;
-  payload: Generated<Json>;
+  payload: DefaultJson;
 }
 
 export interface LeadsTable {
@@ -132,7 +136,7 @@ export interface LeadsTable {
   hotness: Generated<number>;
   title: string | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
   closed_at: Timestamp | null;
 }
 
@@ -165,7 +169,7 @@ export interface AuditLogTable {
   action: string;
   entity: string;
   entity_id: string | null;
-  data: Generated<Json>;
+  data: DefaultJson;
   at: CreatedAt;
 }
 

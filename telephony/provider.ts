@@ -58,11 +58,7 @@ export interface RecordingReadyEvent extends EventBase {
 }
 
 export type TelephonyEvent =
-  | CallOfferedEvent
-  | CallRingingEvent
-  | CallAnsweredEvent
-  | CallEndedEvent
-  | RecordingReadyEvent;
+  CallOfferedEvent | CallRingingEvent | CallAnsweredEvent | CallEndedEvent | RecordingReadyEvent;
 
 /** A call the provider still has, reported after a reconnect so the server can reconcile. */
 export interface LiveCall {

@@ -7,11 +7,7 @@ export class TelephonyError extends Error {
   readonly code: string;
   readonly temporary: boolean;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { temporary: boolean; cause?: unknown },
-  ) {
+  constructor(code: string, message: string, options: { temporary: boolean; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = 'TelephonyError';
     this.code = code;

@@ -34,9 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
   await sql`CREATE UNIQUE INDEX users_email_key ON users (lower(email))`.execute(db);
-  await sql`CREATE INDEX users_team_status_idx ON users (team_id, status, idle_since)`.execute(
-    db,
-  );
+  await sql`CREATE INDEX users_team_status_idx ON users (team_id, status, idle_since)`.execute(db);
 
   await sql`
     CREATE TABLE sessions (
@@ -57,9 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ip text NOT NULL,
       at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
-  await sql`CREATE INDEX login_failures_email_idx ON login_failures (lower(email), at)`.execute(
-    db,
-  );
+  await sql`CREATE INDEX login_failures_email_idx ON login_failures (lower(email), at)`.execute(db);
   await sql`CREATE INDEX login_failures_ip_idx ON login_failures (ip, at)`.execute(db);
 
   await sql`
@@ -107,9 +103,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE INDEX customer_phones_digits_idx
       ON customer_phones (reverse(digits) text_pattern_ops)`.execute(db);
-  await sql`CREATE INDEX customer_phones_customer_idx ON customer_phones (customer_id)`.execute(
-    db,
-  );
+  await sql`CREATE INDEX customer_phones_customer_idx ON customer_phones (customer_id)`.execute(db);
 
   await sql`
     CREATE TABLE calls (
@@ -239,12 +233,7 @@ async function appendOnly(db: Kysely<unknown>, table: string): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of [
-    'audit_log',
-    'notes',
-    'callbacks',
-    'call_events',
-  ]) {
+  for (const table of ['audit_log', 'notes', 'callbacks', 'call_events']) {
     await sql`DROP TABLE ${sql.table(table)}`.execute(db);
   }
   await sql`ALTER TABLE calls DROP COLUMN lead_id`.execute(db);

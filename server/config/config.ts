@@ -77,7 +77,7 @@ const variables = {
           .filter(Boolean),
       )
       .default(''),
-    description: "comma-separated company numbers that never become customers",
+    description: 'comma-separated company numbers that never become customers',
   },
   INTERNAL_EXTENSION_MAX_DIGITS: {
     schema: z.coerce.number().int().min(0).max(8).default(5),
@@ -178,7 +178,10 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   const problems: string[] = [];
   const values = {} as Record<VariableName, unknown>;
 
-  for (const [name, spec] of Object.entries(variables) as [VariableName, Variables[VariableName]][]) {
+  for (const [name, spec] of Object.entries(variables) as [
+    VariableName,
+    Variables[VariableName],
+  ][]) {
     const raw = env[name] === '' ? undefined : env[name];
     const result = spec.schema.safeParse(raw);
     if (result.success) {
@@ -231,8 +234,9 @@ function requireAri(v: Values, problems: string[]): Config['ari'] {
 }
 
 function requireTwilio(v: Values, problems: string[]): Config['twilio'] {
-  const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_NUMBER', 'PUBLIC_URL'] as const)
-    .filter((name) => !v[name]);
+  const missing = (
+    ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_NUMBER', 'PUBLIC_URL'] as const
+  ).filter((name) => !v[name]);
   for (const name of missing) problems.push(`${name}: required when TELEPHONY=twilio`);
   if (!v.TWILIO_ACCOUNT_SID || !v.TWILIO_AUTH_TOKEN || !v.TWILIO_NUMBER) return undefined;
 

@@ -32,7 +32,13 @@ describe('migrations', () => {
   it('keep the call event log append-only', async () => {
     const call = await handle.db
       .insertInto('calls')
-      .values({ provider: 'sim', provider_call_id: 'x1', direction: 'inbound', from_raw: '1', to_raw: '2' })
+      .values({
+        provider: 'sim',
+        provider_call_id: 'x1',
+        direction: 'inbound',
+        from_raw: '1',
+        to_raw: '2',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await handle.db

@@ -1,0 +1,180 @@
+import type { Callback, Call, CustomerPhone, Lead } from '../../db/schema';
+import type { CustomerWithPhones } from '../../db/queries/customers';
+import type { TimelineCall } from '../../db/queries/timeline';
+import { formatForReading } from '../phones/phone-number';
+
+/** A number as it came and as it reads. */
+export interface CallNumber {
+  raw: string;
+  e164: string | null;
+  display: string;
+}
+
+/** A call as the console shows it. Dates are ISO strings. */
+export interface CallSummary {
+  id: string;
+  provider: string;
+  direction: 'inbound' | 'outbound';
+  state: Call['state'];
+  from: CallNumber;
+  to: CallNumber;
+  customerId: string | null;
+  teamId: string | null;
+  operatorId: string | null;
+  leadId: string | null;
+  routingReason: string | null;
+  offeredAt: string;
+  ringingAt: string | null;
+  answeredAt: string | null;
+  endedAt: string | null;
+  endCause: string | null;
+  missed: boolean;
+  outcome: Call['outcome'];
+  outcomeReason: string | null;
+  outcomeNote: string | null;
+}
+
+export interface CardCustomer {
+  id: string;
+  name: string;
+  company: string | null;
+  city: string | null;
+  lineOfBusiness: string | null;
+  rating: 'good' | 'bad' | 'unknown';
+  customFields: Record<string, unknown>;
+  phones: {
+    id: string;
+    raw: string;
+    e164: string | null;
+    display: string;
+    valid: boolean;
+    kind: CustomerPhone['kind'];
+  }[];
+}
+
+export interface CardPastCall {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  at: string;
+  operatorName: string | null;
+  missed: boolean;
+  endCause: string | null;
+  outcome: string | null;
+  outcomeReason: string | null;
+  outcomeNote: string | null;
+}
+
+export interface CardLead {
+  id: string;
+  source: Lead['source'];
+  status: Lead['status'];
+  hotness: number;
+  title: string | null;
+  createdAt: string;
+}
+
+export interface CardCallback {
+  id: string;
+  reason: Callback['reason'];
+  dueAt: string;
+  ownerId: string | null;
+  note: string | null;
+}
+
+/** The screen pop: everything the operator needs before saying hello. */
+export interface CallCard {
+  call: CallSummary;
+  /** The customer, or null for a caller the CRM could not attach to anybody. */
+  customer: CardCustomer | null;
+  /** The caller's number, normalized, whether or not a customer was found. */
+  number: CallNumber & { valid: boolean };
+  lastCalls: CardPastCall[];
+  openLeads: CardLead[];
+  openCallbacks: CardCallback[];
+}
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+export function callNumber(raw: string, e164: string | null): CallNumber {
+  return { raw, e164, display: e164 ? formatForReading(e164) : raw };
+}
+
+export function toCallSummary(call: Call): CallSummary {
+  return {
+    id: call.id,
+    provider: call.provider,
+    direction: call.direction,
+    state: call.state,
+    from: callNumber(call.from_raw, call.from_e164),
+    to: callNumber(call.to_raw, call.to_e164),
+    customerId: call.customer_id,
+    teamId: call.team_id,
+    operatorId: call.operator_id,
+    leadId: call.lead_id,
+    routingReason: call.routing_reason,
+    offeredAt: call.offered_at.toISOString(),
+    ringingAt: iso(call.ringing_at),
+    answeredAt: iso(call.answered_at),
+    endedAt: iso(call.ended_at),
+    endCause: call.end_cause,
+    missed: call.missed,
+    outcome: call.outcome,
+    outcomeReason: call.outcome_reason,
+    outcomeNote: call.outcome_note,
+  };
+}
+
+export function toCardCustomer(customer: CustomerWithPhones): CardCustomer {
+  return {
+    id: customer.id,
+    name: customer.name,
+    company: customer.company,
+    city: customer.city,
+    lineOfBusiness: customer.line_of_business,
+    rating: customer.rating,
+    customFields: customer.custom_fields,
+    phones: customer.phones.map((phone) => ({
+      id: phone.id,
+      raw: phone.raw,
+      e164: phone.e164,
+      display: phone.e164 ? formatForReading(phone.e164) : phone.raw,
+      valid: phone.valid,
+      kind: phone.kind,
+    })),
+  };
+}
+
+export function toCardPastCall(call: TimelineCall): CardPastCall {
+  return {
+    id: call.id,
+    direction: call.direction,
+    at: call.offered_at.toISOString(),
+    operatorName: call.operator_name,
+    missed: call.missed,
+    endCause: call.end_cause,
+    outcome: call.outcome,
+    outcomeReason: call.outcome_reason,
+    outcomeNote: call.outcome_note,
+  };
+}
+
+export function toCardLead(lead: Lead): CardLead {
+  return {
+    id: lead.id,
+    source: lead.source,
+    status: lead.status,
+    hotness: lead.hotness,
+    title: lead.title,
+    createdAt: lead.created_at.toISOString(),
+  };
+}
+
+export function toCardCallback(callback: Callback): CardCallback {
+  return {
+    id: callback.id,
+    reason: callback.reason,
+    dueAt: callback.due_at.toISOString(),
+    ownerId: callback.owner_id,
+    note: callback.note,
+  };
+}

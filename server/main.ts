@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig } from './config/config';
+import { createLogger } from './logging/logger';
+import { seedDemo, DEMO_PASSWORD } from './demo/demo-seed';
+import { startServer } from './server';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const logger = createLogger(config.logLevel);
+const server = await startServer({ config, logger });
+
+if (config.demo) {
+  const accounts = await seedDemo(server.database.db, {
+    defaultCountry: config.defaultCountry,
+    logger,
+  });
+  logger.info(
+    { accounts, password: DEMO_PASSWORD },
+    'demo mode: log in with any of these accounts',
+  );
+}
+logger.info({ url: server.url, telephony: config.telephony }, 'the CRM is ready');
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  try {
+    await server.close();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'the shutdown failed');
+    process.exit(1);
+  }
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
