@@ -2,6 +2,7 @@ import { Migrator } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Db } from './database';
 import * as foundation from './migrations/0001_foundation';
+import * as recordings from './migrations/0002_recordings';
 
 /**
  * Migrations are imported statically, so they are part of the build and no folder is read at
@@ -9,6 +10,7 @@ import * as foundation from './migrations/0001_foundation';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_recordings': recordings,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -173,6 +173,23 @@ export interface AuditLogTable {
   at: CreatedAt;
 }
 
+export interface RecordingsTable {
+  id: Generated<string>;
+  call_id: string;
+  provider: string;
+  provider_recording_id: string;
+  status: Generated<'pending' | 'stored' | 'failed'>;
+  format: string;
+  path: string | null;
+  bytes: string | null;
+  sha256: string | null;
+  duration_seconds: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  stored_at: Timestamp | null;
+}
+
 export interface Database {
   teams: TeamsTable;
   users: UsersTable;
@@ -186,6 +203,7 @@ export interface Database {
   callbacks: CallbacksTable;
   notes: NotesTable;
   audit_log: AuditLogTable;
+  recordings: RecordingsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -198,3 +216,4 @@ export type Call = Selectable<CallsTable>;
 export type Lead = Selectable<LeadsTable>;
 export type Callback = Selectable<CallbacksTable>;
 export type Note = Selectable<NotesTable>;
+export type Recording = Selectable<RecordingsTable>;

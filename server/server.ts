@@ -11,6 +11,13 @@ import { CustomersService } from './customers/customers-service';
 import { createApp } from './http/create-app';
 import { SocketHub } from './realtime/socket-hub';
 import { UsersService } from './users/users-service';
+import { startTelephony, wireCallSystem } from './calls/telephony-wiring';
+import type { CallSystem } from './calls/telephony-wiring';
+import { createProvider } from '../telephony/create-provider';
+import type { TelephonyProvider } from '../telephony/provider';
+import { callsRoutes, simRoutes } from './http/routes/calls-routes';
+import { callbacksRoutes, leadsRoutes } from './http/routes/work-routes';
+import { knownCustomerNumbers } from '../db/queries/customers';
 
 export interface RunningServer {
   url: string;
@@ -18,6 +25,8 @@ export interface RunningServer {
   database: ConnectedDatabase;
   hub: SocketHub;
   services: { auth: AuthService; users: UsersService; customers: CustomersService };
+  telephony: TelephonyProvider;
+  callSystem: CallSystem;
   close(): Promise<void>;
 }
 
@@ -27,9 +36,11 @@ export interface StartOptions {
   /** An already connected database (tests pass theirs); otherwise one is connected. */
   database?: ConnectedDatabase;
   web?: RequestHandler;
+  /** A provider built by the caller (tests pass one wired to a fake server). */
+  provider?: TelephonyProvider;
 }
 
-/** Wires the whole CRM on one port: database, services, HTTP API, Socket.IO. */
+/** Wires the whole CRM on one port: database, services, HTTP API, Socket.IO, telephony. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   const database =
@@ -45,6 +56,28 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const httpServer = http.createServer();
   const hub = new SocketHub(httpServer, auth, logger.child({ component: 'socket' }));
   users.onPresence((user) => hub.announcePresence(user));
+  customers.onChange(({ customer, fields, actor }) => {
+    const change = { customerId: customer.id, fields: { ...fields }, byUserId: actor.id };
+    if (customer.team_id) hub.toTeam(customer.team_id).emit('customer:changed', change);
+    hub.toSupervisors(null).emit('customer:changed', change);
+  });
+
+  const provider =
+    options.provider ??
+    (await createProvider({
+      name: config.telephony,
+      logger,
+      sim: {
+        callsPerMinute: config.simCallsPerMinute,
+        knownNumbers: () => knownCustomerNumbers(db, 200),
+      },
+      ari: config.ari,
+      twilio:
+        config.twilio && config.publicUrl
+          ? { ...config.twilio, apiUrl: config.twilio.apiUrl, publicUrl: config.publicUrl }
+          : undefined,
+    }));
+  const callSystem = wireCallSystem({ db, config, provider, hub, users, logger });
 
   const app = createApp({
     db,
@@ -52,9 +85,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     auth,
     users,
     customers,
-    telephonyStatus: () => undefined,
+    telephonyStatus: () => provider.status(),
+    choosePresence: (actor, status) => callSystem.calls.choosePresence(actor, status),
     secureCookie: config.publicUrl?.startsWith('https:') ?? false,
     web: options.web,
+    protectedRoutes: [
+      ['/calls', callsRoutes(callSystem.calls, db)],
+      ['/callbacks', callbacksRoutes(db)],
+      ['/leads', leadsRoutes(db)],
+      ['/sim', simRoutes(provider.simulateInbound?.bind(provider), callSystem.findCallId)],
+    ],
   });
   httpServer.on('request', app);
 
@@ -63,6 +103,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  await startTelephony(provider, callSystem, db, logger.child({ component: 'calls' }));
   const url = `http://localhost:${port}`;
 
   return {
@@ -71,7 +112,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     database,
     hub,
     services: { auth, users, customers },
+    telephony: provider,
+    callSystem,
     close: async () => {
+      await provider.stop();
+      await callSystem.pipeline.idle();
       await hub.close();
       if (!options.database) await database.close();
     },

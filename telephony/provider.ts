@@ -42,6 +42,13 @@ export interface CallAnsweredEvent extends EventBase {
   endpoint?: string;
 }
 
+/** The operator's leg was not answered; the caller is still there and may go to another. */
+export interface OperatorUnansweredEvent extends EventBase {
+  type: 'operator.unanswered';
+  endpoint: string;
+  reason: 'no_answer' | 'busy' | 'declined' | 'failed';
+}
+
 export interface CallEndedEvent extends EventBase {
   type: 'call.ended';
   cause: EndCause;
@@ -58,7 +65,12 @@ export interface RecordingReadyEvent extends EventBase {
 }
 
 export type TelephonyEvent =
-  CallOfferedEvent | CallRingingEvent | CallAnsweredEvent | CallEndedEvent | RecordingReadyEvent;
+  | CallOfferedEvent
+  | CallRingingEvent
+  | CallAnsweredEvent
+  | OperatorUnansweredEvent
+  | CallEndedEvent
+  | RecordingReadyEvent;
 
 /** A call the provider still has, reported after a reconnect so the server can reconcile. */
 export interface LiveCall {
@@ -115,4 +127,6 @@ export interface TelephonyProvider {
   /** The audio of a finished recording as a stream. */
   fetchRecording(recordingId: string): Promise<Readable>;
   snoop?(providerCallId: string, endpoint: string, mode: SnoopMode): Promise<void>;
+  /** The simulator only: a caller dials in. Returns the new call's provider id. */
+  simulateInbound?(call: { from: string; to: string }): Promise<string>;
 }

@@ -163,6 +163,11 @@ async function initialise(binDir: string, dataDir: string, password: string, id:
         `--pwfile=${pwfile}`,
         '--encoding=UTF8',
         '--locale=C',
+        // The libc C locale folds only ASCII case, so lower('Иванов') stayed 'Иванов' and
+        // pg_trgm saw no letters in Cyrillic. The builtin C.UTF-8 provider folds every script
+        // and still sorts by code point, as C does.
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
       ],
       { uid: id.uid, gid: id.gid, env: { ...process.env, LC_ALL: 'C' } },
     );

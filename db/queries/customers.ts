@@ -292,3 +292,15 @@ export async function mergeCustomers(db: Db, keepId: string, mergedId: string): 
       .execute();
   });
 }
+
+/** Some customers' numbers as they were typed, for the simulator's demo callers. */
+export async function knownCustomerNumbers(db: Db, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('customer_phones')
+    .select('raw')
+    .where('valid', '=', true)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.raw);
+}

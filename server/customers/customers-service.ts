@@ -26,7 +26,20 @@ export interface TypedPhone {
 }
 
 /** Customers: creation with normalized phones, team-scoped reads, search, timeline, merging. */
+export type CustomerChangeListener = (change: {
+  customer: CustomerWithPhones;
+  fields: CustomerFields;
+  actor: Actor;
+}) => void;
+
 export class CustomersService {
+  private readonly changeListeners = new Set<CustomerChangeListener>();
+
+  /** Called after every saved edit, so other viewers of the card see it. */
+  onChange(listener: CustomerChangeListener): void {
+    this.changeListeners.add(listener);
+  }
+
   constructor(
     private readonly db: Db,
     private readonly defaultCountry: CountryCode,
@@ -81,7 +94,9 @@ export class CustomersService {
 
     await updateCustomer(this.db, id, fields);
     await this.audit(actor, 'customer.update', id, { fields: Object.keys(fields) });
-    return this.get(actor, id);
+    const customer = await this.get(actor, id);
+    for (const listener of this.changeListeners) listener({ customer, fields, actor });
+    return customer;
   }
 
   async addPhone(actor: Actor, id: string, phone: TypedPhone): Promise<CustomerWithPhones> {

@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import type { ZodIssue } from 'zod';
 import { TelephonyError } from '../../telephony/telephony-error';
 import { AppError } from './app-error';
 
@@ -10,12 +11,7 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
 
   if (error instanceof ZodError) {
-    return new AppError('VALIDATION_FAILED', {
-      details: error.issues.map((issue) => ({
-        path: issue.path.join('.'),
-        message: issue.message,
-      })),
-    });
+    return new AppError('VALIDATION_FAILED', { details: validationDetails(error.issues) });
   }
 
   if (error instanceof TelephonyError) {
@@ -29,6 +25,23 @@ export function toAppError(error: unknown): AppError {
   }
 
   return new AppError('INTERNAL', { cause: error });
+}
+
+/**
+ * One `{ path, message }` per problem. An unknown field gets its own path, as a wrong one does,
+ * so a form can show the error beside the field; zod reports them all at the parent's path.
+ */
+export function validationDetails(issues: ZodIssue[]): { path: string; message: string }[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys') {
+      return [{ path: issue.path.join('.'), message: issue.message }];
+    }
+
+    return issue.keys.map((key) => ({
+      path: [...issue.path, key].join('.'),
+      message: 'is not a known field',
+    }));
+  });
 }
 
 function isBodyParserError(error: unknown): error is { type: string; status: number } {

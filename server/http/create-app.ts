@@ -21,6 +21,7 @@ export interface AppServices {
   users: UsersService;
   customers: CustomersService;
   telephonyStatus: () => ProviderStatus | undefined;
+  choosePresence: Parameters<typeof meRoutes>[0];
   secureCookie: boolean;
   /** Routes that need the session, added by later features (calls, sim, …). */
   protectedRoutes?: [path: string, router: express.Router][];
@@ -45,7 +46,7 @@ export function createApp(services: AppServices): express.Express {
   api.use('/auth', authRoutes(services.auth, { secureCookie: services.secureCookie }));
 
   api.use(requireSession(services.auth));
-  api.use('/me', meRoutes(services.users));
+  api.use('/me', meRoutes(services.choosePresence));
   api.use('/users', usersRoutes(services.users));
   api.use('/teams', teamsRoutes(services.db));
   api.use('/customers', customersRoutes(services.customers));

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
+import { validationDetails } from '../errors/to-app-error';
 
 /**
  * Parses a boundary value with its schema. Object schemas should be `.strict()`, so unknown
@@ -9,10 +10,5 @@ export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.outp
   const result = schema.safeParse(value);
   if (result.success) return result.data;
 
-  throw new AppError('VALIDATION_FAILED', {
-    details: result.error.issues.map((issue) => ({
-      path: issue.path.join('.'),
-      message: issue.message,
-    })),
-  });
+  throw new AppError('VALIDATION_FAILED', { details: validationDetails(result.error.issues) });
 }

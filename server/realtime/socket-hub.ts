@@ -91,6 +91,15 @@ export class SocketHub {
     return this.io.to(rooms);
   }
 
+  /** The operator of a call (when there is one) and the supervisors of its team, once each. */
+  toCallAudience(operatorId: string | null, teamId: string | null) {
+    const rooms = [supervisorsRoom('all')];
+    if (teamId) rooms.push(supervisorsRoom(teamId));
+    if (operatorId) rooms.push(userRoom(operatorId));
+
+    return this.io.to(rooms);
+  }
+
   toTeam(teamId: string) {
     return this.io.to(teamRoom(teamId));
   }

@@ -22,9 +22,12 @@ export const TEMPLATE_DATABASE = 'crm_template';
  * template database is made once; each test file clones it.
  */
 export default async function setup(project: TestProject) {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-test-pg-'));
+  // The cluster's password file goes beside its data folder, so both live in one folder that
+  // the teardown removes whole; the postgres system user must be able to pass through it.
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-test-pg-'));
+  await fs.chmod(folder, 0o755);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
-  const server = await startEmbeddedPostgres({ dataDir, logger });
+  const server = await startEmbeddedPostgres({ dataDir: path.join(folder, 'data'), logger });
 
   await ensureDatabase(server.url, TEMPLATE_DATABASE);
   const template = openDatabase(withDatabase(server.url, TEMPLATE_DATABASE), { max: 1 });
@@ -35,6 +38,11 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await server.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await fs.rm(folder, { recursive: true, force: true });
+    // A folder the postgres user could not reach was swapped for one under the temp folder.
+    if (server.dataDir !== path.join(folder, 'data')) {
+      await fs.rm(server.dataDir, { recursive: true, force: true });
+      await fs.rm(`${server.dataDir}.password`, { force: true });
+    }
   };
 }

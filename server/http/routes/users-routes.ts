@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { UsersService } from '../../users/users-service';
+import type { PublicUser } from '../../../db/queries/users';
+import type { Actor } from '../../auth/access';
+import type { ChosenPresence, UsersService } from '../../users/users-service';
 import { actorOf, idParam } from '../request-context';
 import { parse } from '../validate';
 
@@ -52,8 +54,10 @@ export function usersRoutes(users: UsersService): Router {
   return router;
 }
 
-/** /api/me: who am I, and my presence. */
-export function meRoutes(users: UsersService): Router {
+/** /api/me: who am I, and my presence (chosen through the call system, which guards it). */
+export function meRoutes(
+  choosePresence: (actor: Actor, status: ChosenPresence) => Promise<PublicUser>,
+): Router {
   const router = Router();
 
   router.get('/', (req, res) => {
@@ -62,7 +66,7 @@ export function meRoutes(users: UsersService): Router {
 
   router.put('/status', async (req, res) => {
     const { status } = parse(statusBody, req.body);
-    res.json(await users.choosePresence(actorOf(req), status));
+    res.json(await choosePresence(actorOf(req), status));
   });
 
   return router;

@@ -291,9 +291,6 @@ const DECLARATIONS: Record<string, { apis: Json[]; models: Record<string, Json> 
       RecordingStarted: model('RecordingStarted', { recording: 'LiveRecording' }, 'Event'),
       RecordingFinished: model('RecordingFinished', { recording: 'LiveRecording' }, 'Event'),
       RecordingFailed: model('RecordingFailed', { recording: 'LiveRecording' }, 'Event'),
-      ...CHANNEL_MODELS,
-      ...BRIDGE_MODELS,
-      ...RECORDING_MODELS,
     },
   },
 };

@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { Db } from '../../db/database';
+import { claimQueuedCall, transitionCall } from '../../db/queries/calls';
+import { claimIdlestOperator } from '../../db/queries/routing';
+import type { PublicUser } from '../../db/queries/users';
+import type { Call } from '../../db/schema';
+import type { TelephonyProvider } from '../../telephony/provider';
+import type { UsersService } from '../users/users-service';
+import type { CallNotifier } from './call-notifier';
+
+export interface OperatorChoice {
+  operator: PublicUser;
+  reason: string;
+}
+
+/**
+ * The one place that decides who takes a call. For now: the available operator of the call's
+ * team who has been idle longest (the routing issue replaces the inside of this function).
+ */
+export async function chooseOperator(db: Db, call: Call): Promise<OperatorChoice | undefined> {
+  const operator = await claimIdlestOperator(db, call.team_id);
+  if (!operator) return undefined;
+
+  return { operator, reason: 'longest idle available operator of the team' };
+}
+
+/** Puts calls in front of operators: at once when one is free, else in the team's queue. */
+export class CallDispatcher {
+  constructor(
+    private readonly db: Db,
+    private readonly provider: TelephonyProvider,
+    private readonly users: UsersService,
+    private readonly notifier: CallNotifier,
+    private readonly logger: Logger,
+    /** Called when connecting to the operator failed, so the pipeline can re-route. */
+    private readonly onConnectFailed: (call: Call, endpoint: string, error: unknown) => void,
+  ) {}
+
+  /** Rings an operator for an offered call, or queues it when nobody is free. */
+  async assign(call: Call): Promise<Call> {
+    const choice = await chooseOperator(this.db, call);
+    if (!choice) {
+      const queued = await transitionCall(this.db, call.id, ['offered'], { state: 'queued' });
+      if (queued) await this.notifier.card(queued);
+      return queued ?? call;
+    }
+
+    const { operator, reason } = choice;
+    const ringing = await transitionCall(this.db, call.id, ['offered'], {
+      state: 'ringing',
+      operator_id: operator.id,
+      routing_reason: reason,
+      ringing_at: new Date(),
+    });
+    if (!ringing) {
+      // The caller left while we chose: give the operator back.
+      await this.users.movePresence(operator.id, 'available', ['ringing']);
+      return call;
+    }
+
+    await this.ring(ringing, operator);
+    return ringing;
+  }
+
+  /** Gives a newly available operator the longest-waiting queued call of their team. */
+  async dispatchQueued(operator: PublicUser): Promise<Call | undefined> {
+    if (operator.role !== 'operator' || !operator.endpoint) return undefined;
+
+    const call = await claimQueuedCall(
+      this.db,
+      { id: operator.id, teamId: operator.team_id },
+      'first available operator for a queued call',
+    );
+    if (!call) return undefined;
+
+    const ringingOperator = { ...operator, status: 'ringing' as const, status_changed_at: new Date() };
+    await this.ring(call, ringingOperator);
+    return call;
+  }
+
+  private async ring(call: Call, operator: PublicUser): Promise<void> {
+    this.users.announce(operator);
+    await this.notifier.card(call);
+
+    const endpoint = operator.endpoint ?? '';
+    this.provider.connect(call.provider_call_id, endpoint).catch((error: unknown) => {
+      this.logger.warn({ err: error, callId: call.id, endpoint }, 'connecting the operator failed');
+      this.onConnectFailed(call, endpoint, error);
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { pino } from 'pino';
+import { loadConfig } from '../../server/config/config';
+import type { Config } from '../../server/config/config';
+import { startServer } from '../../server/server';
+import type { RunningServer, StartOptions } from '../../server/server';
+import { createTestDatabase } from './test-database';
+import type { TestDatabase } from './test-database';
+
+export interface TestServer extends RunningServer {
+  testDatabase: TestDatabase;
+  config: Config;
+}
+
+/**
+ * The real server on a free port, over a fresh database of the run's PostgreSQL. `env` adds
+ * environment variables (as strings, parsed by the real configuration loader).
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: Partial<Pick<StartOptions, 'web'>> = {},
+): Promise<TestServer> {
+  const testDatabase = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    DATA_DIR: `/tmp/crm-test-data-${testDatabase.name}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const logger = pino({ level: config.logLevel });
+  const server = await startServer({
+    config,
+    logger,
+    database: { ...testDatabase, embedded: false },
+    ...options,
+  });
+
+  return {
+    ...server,
+    testDatabase,
+    config,
+    close: async () => {
+      await server.close();
+      await testDatabase.close();
+    },
+  };
+}
