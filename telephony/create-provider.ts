@@ -23,7 +23,6 @@ export async function createProvider(settings: ProviderSettings): Promise<Teleph
       return new SimProvider({ ...settings.sim, logger });
     case 'ari': {
       if (!settings.ari) throw new Error('the ARI provider needs ARI_URL, ARI_USERNAME, ARI_PASSWORD');
-      // @ts-expect-error -- the ARI adapter lands with its own change
       const { createAriProvider } = await import('./ari/ari-provider');
       return createAriProvider({ ...settings.ari, logger });
     }

@@ -104,6 +104,32 @@ export type EventSink = (event: TelephonyEvent) => Promise<void>;
 export type ReconnectSink = (liveCalls: LiveCall[]) => Promise<void>;
 
 /**
+ * An HTTP callback from the provider (a Twilio webhook), stripped of the web framework: the
+ * server hands every request under `/telephony/<provider>/` over as it came.
+ */
+export interface WebhookRequest {
+  /** The path below the provider's mount point, e.g. `/voice`. */
+  path: string;
+  /**
+   * The path and query string as the server received them, e.g.
+   * `/telephony/twilio/status?leg=operator`. A provider that checks signatures puts its public
+   * address in front of it to get the URL the sender signed.
+   */
+  originalUrl: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** The form fields of the body. */
+  params: Record<string, string>;
+}
+
+/** What the server writes back, unchanged: TwiML for Twilio, a 403 for a forged signature. */
+export interface WebhookResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/**
  * What every telephony provider offers the server. The server imports this interface and the
  * factory only, never a provider's folder.
  */
@@ -129,4 +155,11 @@ export interface TelephonyProvider {
   snoop?(providerCallId: string, endpoint: string, mode: SnoopMode): Promise<void>;
   /** The simulator only: a caller dials in. Returns the new call's provider id. */
   simulateInbound?(call: { from: string; to: string }): Promise<string>;
+  /**
+   * Providers that report by HTTP callbacks (Twilio) take them here. Never rejects for a bad
+   * request: it answers 400 (malformed) or 403 (unsigned) itself, and emits nothing then.
+   */
+  webhook?(request: WebhookRequest): Promise<WebhookResponse>;
+  /** Sends a text message from the company number, where the provider can (Twilio can). */
+  sendSms?(to: string, body: string): Promise<{ providerMessageId: string }>;
 }

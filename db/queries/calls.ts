@@ -28,9 +28,11 @@ export async function upsertOfferedCall(
   const result = await sql<Call & { created: boolean }>`
     WITH inserted AS (
       INSERT INTO calls (provider, provider_call_id, direction, from_raw, from_e164, to_raw,
-                         to_e164, offered_at)
+                         to_e164, offered_at, team_id)
       VALUES (${offer.provider}, ${offer.providerCallId}, ${offer.direction}, ${offer.fromRaw},
-              ${offer.fromE164}, ${offer.toRaw}, ${offer.toE164}, ${offer.at})
+              ${offer.fromE164}, ${offer.toRaw}, ${offer.toE164}, ${offer.at},
+              -- Until numbers map to teams, calls land in the oldest team.
+              (SELECT id FROM teams ORDER BY created_at LIMIT 1))
       ON CONFLICT (provider, provider_call_id) DO NOTHING
       RETURNING *, true AS created
     ), chosen AS (
@@ -230,7 +232,8 @@ export interface CallListFilter {
 
 export async function listCalls(db: Db, filter: CallListFilter): Promise<Call[]> {
   let query = db.selectFrom('calls').selectAll();
-  if (filter.teamId !== undefined) query = query.where('team_id', 'is not distinct from', filter.teamId);
+  if (filter.teamId !== undefined)
+    query = query.where('team_id', 'is not distinct from', filter.teamId);
   if (filter.operatorId) query = query.where('operator_id', '=', filter.operatorId);
   if (filter.missed !== undefined) query = query.where('missed', '=', filter.missed);
   if (filter.since) query = query.where('offered_at', '>=', filter.since);

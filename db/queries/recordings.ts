@@ -20,7 +20,8 @@ export async function upsertPendingRecording(
       provider: recording.provider,
       provider_recording_id: recording.providerRecordingId,
       format: recording.format,
-      duration_seconds: recording.durationSeconds === null ? null : String(recording.durationSeconds),
+      duration_seconds:
+        recording.durationSeconds === null ? null : String(recording.durationSeconds),
     })
     .onConflict((oc) => oc.columns(['provider', 'provider_recording_id']).doNothing())
     .execute();

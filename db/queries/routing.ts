@@ -1,40 +1,70 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
+import type { Call } from '../schema';
 import type { PublicUser } from './users';
 
-/**
- * Claims the available operator of the team who has been idle longest, moving them to
- * `ringing` in the same statement. SKIP LOCKED lets concurrent calls on any node pick different
- * operators instead of waiting on one row. Away, offline, deactivated, wrap-up and endpoint-less
- * operators are never chosen.
- */
-export async function claimIdlestOperator(
-  db: Db,
-  teamId: string | null,
-): Promise<PublicUser | undefined> {
-  const result = await sql<PublicUser>`
-    UPDATE users SET status = 'ringing', status_changed_at = now()
-     WHERE id = (
-       SELECT id FROM users
-        WHERE active AND role = 'operator' AND status = 'available' AND endpoint IS NOT NULL
-          AND (${teamId}::uuid IS NULL OR team_id = ${teamId}::uuid)
-        ORDER BY idle_since
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED
-     )
-    RETURNING id, email, name, role, team_id, active, skills, endpoint, status,
-              status_changed_at, idle_since, created_at, updated_at
-  `.execute(db);
-  return result.rows[0];
+export interface Assignment {
+  call: Call;
+  /** The operator now ringing, or undefined when the call was queued. */
+  operator: PublicUser | undefined;
 }
 
-/** The team that takes calls nobody else claims: the oldest one. */
-export async function defaultTeamId(db: Db): Promise<string | null> {
-  const team = await db
-    .selectFrom('teams')
-    .select('id')
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst();
-  return team?.id ?? null;
+/**
+ * Routes an offered call in one statement: claims the team's longest-idle available operator
+ *  and moves the call to `ringing` with them, or to `queued` when
+ * nobody is free, recording the customer, lead and reason. An operator is only claimed while
+ * the call is still offered, so a caller who left never takes an operator with them.
+ */
+export async function assignCall(
+  db: Db,
+  assignment: {
+    callId: string;
+    teamId: string | null;
+    customerId: string | null;
+    leadId: string | null;
+    reason: string;
+  },
+): Promise<Assignment | undefined> {
+  const { callId, teamId } = assignment;
+  const result = await sql<Call & { operator: Record<string, unknown> | null }>`
+    WITH chosen AS (
+      UPDATE users SET status = 'ringing', status_changed_at = now()
+       WHERE id = (
+         SELECT id FROM users
+          WHERE active AND role = 'operator' AND status = 'available' AND endpoint IS NOT NULL
+            AND (${teamId}::uuid IS NULL OR team_id = ${teamId}::uuid)
+          ORDER BY idle_since
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED
+       )
+         AND EXISTS (SELECT 1 FROM calls WHERE id = ${callId} AND state = 'offered')
+      RETURNING users.*
+    )
+    UPDATE calls
+       SET customer_id = ${assignment.customerId}, lead_id = ${assignment.leadId},
+           team_id = ${teamId},
+           state = CASE WHEN EXISTS (SELECT 1 FROM chosen) THEN 'ringing' ELSE 'queued' END,
+           operator_id = (SELECT id FROM chosen),
+           routing_reason = CASE WHEN EXISTS (SELECT 1 FROM chosen) THEN ${assignment.reason} END,
+           ringing_at = CASE WHEN EXISTS (SELECT 1 FROM chosen) THEN now() END,
+           updated_at = now()
+     WHERE id = ${callId} AND state = 'offered'
+    RETURNING calls.*, (SELECT to_jsonb(chosen) - 'password_hash' FROM chosen) AS operator
+  `.execute(db);
+
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const { operator, ...call } = row;
+  return { call, operator: operator ? userFromJson(operator) : undefined };
+}
+
+function userFromJson(json: Record<string, unknown>): PublicUser {
+  const user = json as unknown as PublicUser & Record<string, string>;
+  return {
+    ...user,
+    status_changed_at: new Date(user.status_changed_at),
+    idle_since: new Date(user.idle_since),
+    created_at: new Date(user.created_at),
+    updated_at: new Date(user.updated_at),
+  };
 }

@@ -45,7 +45,12 @@ export async function setLeadStatus(db: Db, id: string, status: LeadStatus): Pro
 export async function updateLead(
   db: Db,
   id: string,
-  changes: { hotness?: number; status?: LeadStatus; title?: string | null; owner_id?: string | null },
+  changes: {
+    hotness?: number;
+    status?: LeadStatus;
+    title?: string | null;
+    owner_id?: string | null;
+  },
 ): Promise<Lead | undefined> {
   return db
     .updateTable('leads')

@@ -1,6 +1,4 @@
 import type { Callback, Call, CustomerPhone, Lead } from '../../db/schema';
-import type { CustomerWithPhones } from '../../db/queries/customers';
-import type { TimelineCall } from '../../db/queries/timeline';
 import { formatForReading } from '../phones/phone-number';
 
 /** A number as it came and as it reads. */
@@ -14,6 +12,7 @@ export interface CallNumber {
 export interface CallSummary {
   id: string;
   provider: string;
+  providerCallId: string;
   direction: 'inbound' | 'outbound';
   state: Call['state'];
   from: CallNumber;
@@ -103,6 +102,7 @@ export function toCallSummary(call: Call): CallSummary {
   return {
     id: call.id,
     provider: call.provider,
+    providerCallId: call.provider_call_id,
     direction: call.direction,
     state: call.state,
     from: callNumber(call.from_raw, call.from_e164),
@@ -121,60 +121,5 @@ export function toCallSummary(call: Call): CallSummary {
     outcome: call.outcome,
     outcomeReason: call.outcome_reason,
     outcomeNote: call.outcome_note,
-  };
-}
-
-export function toCardCustomer(customer: CustomerWithPhones): CardCustomer {
-  return {
-    id: customer.id,
-    name: customer.name,
-    company: customer.company,
-    city: customer.city,
-    lineOfBusiness: customer.line_of_business,
-    rating: customer.rating,
-    customFields: customer.custom_fields,
-    phones: customer.phones.map((phone) => ({
-      id: phone.id,
-      raw: phone.raw,
-      e164: phone.e164,
-      display: phone.e164 ? formatForReading(phone.e164) : phone.raw,
-      valid: phone.valid,
-      kind: phone.kind,
-    })),
-  };
-}
-
-export function toCardPastCall(call: TimelineCall): CardPastCall {
-  return {
-    id: call.id,
-    direction: call.direction,
-    at: call.offered_at.toISOString(),
-    operatorName: call.operator_name,
-    missed: call.missed,
-    endCause: call.end_cause,
-    outcome: call.outcome,
-    outcomeReason: call.outcome_reason,
-    outcomeNote: call.outcome_note,
-  };
-}
-
-export function toCardLead(lead: Lead): CardLead {
-  return {
-    id: lead.id,
-    source: lead.source,
-    status: lead.status,
-    hotness: lead.hotness,
-    title: lead.title,
-    createdAt: lead.created_at.toISOString(),
-  };
-}
-
-export function toCardCallback(callback: Callback): CardCallback {
-  return {
-    id: callback.id,
-    reason: callback.reason,
-    dueAt: callback.due_at.toISOString(),
-    ownerId: callback.owner_id,
-    note: callback.note,
   };
 }

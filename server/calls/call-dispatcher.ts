@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database';
-import { claimQueuedCall, transitionCall } from '../../db/queries/calls';
-import { claimIdlestOperator } from '../../db/queries/routing';
+import { claimQueuedCall } from '../../db/queries/calls';
+import { assignCall } from '../../db/queries/routing';
+import type { Assignment } from '../../db/queries/routing';
 import type { PublicUser } from '../../db/queries/users';
 import type { Call } from '../../db/schema';
 import type { TelephonyProvider } from '../../telephony/provider';
@@ -14,14 +15,18 @@ export interface OperatorChoice {
 }
 
 /**
- * The one place that decides who takes a call. For now: the available operator of the call's
- * team who has been idle longest (the routing issue replaces the inside of this function).
+ * The one place that decides who takes a call, claiming them in the same statement that moves
+ * the call. For now: the available operator of the call's team who has been idle longest (the
+ * routing issue replaces the inside of this function). Undefined when the call is not offered.
  */
-export async function chooseOperator(db: Db, call: Call): Promise<OperatorChoice | undefined> {
-  const operator = await claimIdlestOperator(db, call.team_id);
-  if (!operator) return undefined;
-
-  return { operator, reason: 'longest idle available operator of the team' };
+export async function chooseOperator(db: Db, call: Call): Promise<Assignment | undefined> {
+  return assignCall(db, {
+    callId: call.id,
+    teamId: call.team_id,
+    customerId: call.customer_id,
+    leadId: call.lead_id,
+    reason: 'longest idle available operator of the team',
+  });
 }
 
 /** Puts calls in front of operators: at once when one is free, else in the team's queue. */
@@ -36,30 +41,21 @@ export class CallDispatcher {
     private readonly onConnectFailed: (call: Call, endpoint: string, error: unknown) => void,
   ) {}
 
-  /** Rings an operator for an offered call, or queues it when nobody is free. */
+  /**
+   * Rings an operator for an offered call (with the customer and lead it was identified as),
+   * or queues it when nobody is free; supervisors see a queued call's card too.
+   */
   async assign(call: Call): Promise<Call> {
-    const choice = await chooseOperator(this.db, call);
-    if (!choice) {
-      const queued = await transitionCall(this.db, call.id, ['offered'], { state: 'queued' });
-      if (queued) await this.notifier.card(queued);
-      return queued ?? call;
+    const assignment = await chooseOperator(this.db, call);
+    if (!assignment) return call;
+
+    if (!assignment.operator) {
+      await this.notifier.card(assignment.call);
+      return assignment.call;
     }
 
-    const { operator, reason } = choice;
-    const ringing = await transitionCall(this.db, call.id, ['offered'], {
-      state: 'ringing',
-      operator_id: operator.id,
-      routing_reason: reason,
-      ringing_at: new Date(),
-    });
-    if (!ringing) {
-      // The caller left while we chose: give the operator back.
-      await this.users.movePresence(operator.id, 'available', ['ringing']);
-      return call;
-    }
-
-    await this.ring(ringing, operator);
-    return ringing;
+    await this.ring(assignment.call, assignment.operator);
+    return assignment.call;
   }
 
   /** Gives a newly available operator the longest-waiting queued call of their team. */
@@ -73,7 +69,11 @@ export class CallDispatcher {
     );
     if (!call) return undefined;
 
-    const ringingOperator = { ...operator, status: 'ringing' as const, status_changed_at: new Date() };
+    const ringingOperator = {
+      ...operator,
+      status: 'ringing' as const,
+      status_changed_at: new Date(),
+    };
     await this.ring(call, ringingOperator);
     return call;
   }

@@ -4,10 +4,8 @@ import {
   appendCallEvent,
   findCallByProviderId,
   transitionCall,
-  updateCall,
   upsertOfferedCall,
 } from '../../db/queries/calls';
-import { defaultTeamId } from '../../db/queries/routing';
 import { insertCallback } from '../../db/queries/work';
 import type { Call, CallState } from '../../db/schema';
 import type {
@@ -81,7 +79,10 @@ export class CallPipeline {
     const { db, provider } = this.deps;
     const call = await findCallByProviderId(db, provider.name, event.providerCallId);
     if (!call) {
-      this.deps.logger.warn({ event: event.type, id: event.providerCallId }, 'event of an unknown call');
+      this.deps.logger.warn(
+        { event: event.type, id: event.providerCallId },
+        'event of an unknown call',
+      );
       return;
     }
 
@@ -125,21 +126,18 @@ export class CallPipeline {
     });
     if (!created) return;
 
-    const teamId = call.team_id ?? (await defaultTeamId(db));
     const caller = event.direction === 'inbound' ? from : to;
     const identity = await identifyCaller(db, caller, {
-      teamId,
+      teamId: call.team_id,
       callId: call.id,
       company: this.deps.company,
     });
-    const identified = await updateCall(db, call.id, {
-      team_id: teamId,
+
+    await this.deps.dispatcher().assign({
+      ...call,
       customer_id: identity.customerId,
       lead_id: identity.leadId,
     });
-    if (!identified || identified.state !== 'offered') return;
-
-    await this.deps.dispatcher().assign(identified);
   }
 
   private async answered(call: Call, event: CallAnsweredEvent): Promise<void> {
@@ -228,7 +226,10 @@ export class CallPipeline {
       .then(
         () => this.deps.notifier.updated(call),
         (error: unknown) =>
-          this.deps.logger.error({ err: error, callId: call.id }, 'the recording could not be stored'),
+          this.deps.logger.error(
+            { err: error, callId: call.id },
+            'the recording could not be stored',
+          ),
       );
   }
 }

@@ -21,9 +21,16 @@ export interface CallerIdentity {
 export class CompanyNumbers {
   private readonly own: Set<string>;
 
-  constructor(private readonly config: Pick<Config, 'ownNumbers' | 'defaultCountry' | 'internalExtensionMaxDigits'>) {
+  constructor(
+    private readonly config: Pick<
+      Config,
+      'ownNumbers' | 'defaultCountry' | 'internalExtensionMaxDigits'
+    >,
+  ) {
     this.own = new Set(
-      config.ownNumbers.map((number) => normalizePhone(number, config.defaultCountry).e164 ?? number),
+      config.ownNumbers.map(
+        (number) => normalizePhone(number, config.defaultCountry).e164 ?? number,
+      ),
     );
   }
 

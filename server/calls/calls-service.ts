@@ -111,7 +111,11 @@ export class CallsService {
     await this.followUp(done, input);
     this.notifier.updated(done);
 
-    if (done.state === 'ended' && done.operator_id && !(await owesOutcome(this.db, done.operator_id))) {
+    if (
+      done.state === 'ended' &&
+      done.operator_id &&
+      !(await owesOutcome(this.db, done.operator_id))
+    ) {
       const operator = await this.users.movePresence(done.operator_id, 'available', ['wrap_up']);
       if (operator) await this.dispatcher.dispatchQueued(operator);
     }
@@ -146,7 +150,10 @@ export class CallsService {
   }
 
   /** Click-to-dial: rings the operator, then the customer's number. */
-  async originate(actor: Actor, input: { number: string; customerId?: string }): Promise<CallSummary> {
+  async originate(
+    actor: Actor,
+    input: { number: string; customerId?: string },
+  ): Promise<CallSummary> {
     if (!actor.endpoint) {
       throw new AppError('VALIDATION_FAILED', { message: 'You have no telephony endpoint set.' });
     }
@@ -157,7 +164,8 @@ export class CallsService {
       throw new AppError('VALIDATION_FAILED', { message: 'This number cannot be dialled.' });
     }
     const customer = input.customerId ? await findCustomer(this.db, input.customerId) : undefined;
-    if (input.customerId && !customer) throw new AppError('NOT_FOUND', { message: 'No such customer.' });
+    if (input.customerId && !customer)
+      throw new AppError('NOT_FOUND', { message: 'No such customer.' });
     if (customer) requireTeamAccess(actor, customer.team_id);
 
     const endpoint = actor.endpoint;

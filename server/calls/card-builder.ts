@@ -1,50 +1,96 @@
 import type { Db } from '../../db/database';
-import { findCustomer } from '../../db/queries/customers';
-import { recentCalls } from '../../db/queries/timeline';
-import { openCallbacksOf, openLeadsOf } from '../../db/queries/work';
+import { loadCardData } from '../../db/queries/card';
 import type { Call } from '../../db/schema';
 import type { CountryCode } from '../phones/phone-number';
-import { normalizePhone } from '../phones/phone-number';
-import {
-  toCallSummary,
-  toCardCallback,
-  toCardCustomer,
-  toCardLead,
-  toCardPastCall,
-} from './call-card';
-import type { CallCard } from './call-card';
+import { formatForReading, normalizePhone } from '../phones/phone-number';
+import { toCallSummary } from './call-card';
+import type { CallCard, CardCallback, CardCustomer, CardLead, CardPastCall } from './call-card';
 
 const PAST_CALLS = 5;
 
-/** Builds the screen pop of a call: four reads, in parallel. */
+/** Builds the screen pop of a call in one database round trip. */
 export async function buildCard(db: Db, call: Call, country: CountryCode): Promise<CallCard> {
-  const customerId = call.customer_id;
-  const [customer, past, leads, callbacks] = customerId
-    ? await Promise.all([
-        findCustomer(db, customerId),
-        recentCalls(db, customerId, PAST_CALLS + 1),
-        openLeadsOf(db, customerId),
-        openCallbacksOf(db, customerId),
-      ])
-    : [undefined, [], [], []];
+  const data = call.customer_id
+    ? await loadCardData(db, call.customer_id, call.id, PAST_CALLS)
+    : undefined;
 
   const customerNumber = call.direction === 'inbound' ? call.from_raw : call.to_raw;
   const normalized = normalizePhone(customerNumber, country);
 
   return {
     call: toCallSummary(call),
-    customer: customer ? toCardCustomer(customer) : null,
+    customer: data?.customer ? cardCustomer(data.customer, data.phones) : null,
     number: {
       raw: customerNumber,
       e164: normalized.e164,
       display: normalized.international ?? customerNumber.trim(),
       valid: normalized.valid,
     },
-    lastCalls: past
-      .filter((row) => row.id !== call.id)
-      .slice(0, PAST_CALLS)
-      .map(toCardPastCall),
-    openLeads: leads.map(toCardLead),
-    openCallbacks: callbacks.map(toCardCallback),
+    lastCalls: (data?.lastCalls ?? []).map(pastCall),
+    openLeads: (data?.leads ?? []).map(lead),
+    openCallbacks: (data?.callbacks ?? []).map(callback),
+  };
+}
+
+/* The rows below come from PostgreSQL's to_jsonb of known tables, so their shape is trusted. */
+type Row = Record<string, unknown>;
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const iso = (value: unknown): string => new Date(String(value)).toISOString();
+
+function cardCustomer(customer: Row, phones: Row[]): CardCustomer {
+  return {
+    id: String(customer.id),
+    name: String(customer.name ?? ''),
+    company: text(customer.company),
+    city: text(customer.city),
+    lineOfBusiness: text(customer.line_of_business),
+    rating: customer.rating as CardCustomer['rating'],
+    customFields: (customer.custom_fields ?? {}) as Record<string, unknown>,
+    phones: phones.map((phone) => {
+      const e164 = text(phone.e164);
+      return {
+        id: String(phone.id),
+        raw: String(phone.raw),
+        e164,
+        display: e164 ? formatForReading(e164) : String(phone.raw),
+        valid: phone.valid === true,
+        kind: phone.kind as CardCustomer['phones'][number]['kind'],
+      };
+    }),
+  };
+}
+
+function pastCall(call: Row): CardPastCall {
+  return {
+    id: String(call.id),
+    direction: call.direction as CardPastCall['direction'],
+    at: iso(call.offered_at),
+    operatorName: text(call.operator_name),
+    missed: call.missed === true,
+    endCause: text(call.end_cause),
+    outcome: text(call.outcome),
+    outcomeReason: text(call.outcome_reason),
+    outcomeNote: text(call.outcome_note),
+  };
+}
+
+function lead(row: Row): CardLead {
+  return {
+    id: String(row.id),
+    source: row.source as CardLead['source'],
+    status: row.status as CardLead['status'],
+    hotness: Number(row.hotness),
+    title: text(row.title),
+    createdAt: iso(row.created_at),
+  };
+}
+
+function callback(row: Row): CardCallback {
+  return {
+    id: String(row.id),
+    reason: row.reason as CardCallback['reason'],
+    dueAt: iso(row.due_at),
+    ownerId: text(row.owner_id),
+    note: text(row.note),
   };
 }

@@ -10,7 +10,12 @@ import type { LiveCall, TelephonyEvent } from '../../telephony/provider';
  * so they are logged and applied once.
  */
 export async function reconcileCalls(
-  deps: { db: Db; provider: string; apply: (event: TelephonyEvent) => Promise<void>; logger: Logger },
+  deps: {
+    db: Db;
+    provider: string;
+    apply: (event: TelephonyEvent) => Promise<void>;
+    logger: Logger;
+  },
   liveCalls: LiveCall[],
 ): Promise<{ closed: number; answered: number }> {
   const live = new Map(liveCalls.map((call) => [call.providerCallId, call]));
@@ -43,7 +48,10 @@ export async function reconcileCalls(
   }
 
   if (closed + answered > 0) {
-    deps.logger.info({ closed, answered, live: liveCalls.length }, 'reconciled calls with the provider');
+    deps.logger.info(
+      { closed, answered, live: liveCalls.length },
+      'reconciled calls with the provider',
+    );
   }
   return { closed, answered };
 }

@@ -66,7 +66,15 @@ export function wireCallSystem(deps: {
       at: new Date(),
     });
   });
-  const calls = new CallsService(db, provider, pipeline, dispatcher, notifier, users, config.defaultCountry);
+  const calls = new CallsService(
+    db,
+    provider,
+    pipeline,
+    dispatcher,
+    notifier,
+    users,
+    config.defaultCountry,
+  );
 
   hub.onConnect(async (socket) => {
     for (const card of await calls.activeCards(socket.data.actor)) socket.emit('call:card', card);

@@ -84,7 +84,8 @@ export class AriCallFlow {
       return;
     }
 
-    const tracked = this.registry.leg(channel.id) ?? this.registry.addLeg({ ...leg, channelId: channel.id });
+    const tracked =
+      this.registry.leg(channel.id) ?? this.registry.addLeg({ ...leg, channelId: channel.id });
     tracked.entered = true;
     const call = this.registry.call(leg.callId);
 
@@ -117,7 +118,11 @@ export class AriCallFlow {
 
     if (leg.role === 'customer') {
       const unanswered = call.direction === 'outbound' && !call.hangupRequested;
-      this.end(call, call.answered ? 'completed' : unanswered ? unansweredEndCause(cause) : 'abandoned', ending);
+      this.end(
+        call,
+        call.answered ? 'completed' : unanswered ? unansweredEndCause(cause) : 'abandoned',
+        ending,
+      );
       return;
     }
 
@@ -143,7 +148,13 @@ export class AriCallFlow {
   }
 
   /** The customer and the operator talk from now on: bridge the leg, then record. */
-  converse(call: TrackedCall, channelId: string, endpoint: string | undefined, ending: Ending, join: boolean) {
+  converse(
+    call: TrackedCall,
+    channelId: string,
+    endpoint: string | undefined,
+    ending: Ending,
+    join: boolean,
+  ) {
     call.answered = true;
     this.emit({
       type: 'call.answered',
@@ -204,7 +215,8 @@ export class AriCallFlow {
     this.registry.noteRecording(name, call.id);
     try {
       const { recordingFormat } = this.settings;
-      if (call.bridgeId && call.answered) await this.rest.recordBridge(call.bridgeId, name, recordingFormat);
+      if (call.bridgeId && call.answered)
+        await this.rest.recordBridge(call.bridgeId, name, recordingFormat);
       else await this.rest.recordChannel(call.id, name, recordingFormat);
     } catch (error) {
       call.recordingName = undefined;
@@ -244,9 +256,18 @@ export class AriCallFlow {
   private offer(channel: AriChannel, ending: Ending): void {
     const call =
       this.registry.call(channel.id) ??
-      this.registry.addCall({ id: channel.id, direction: 'inbound', customerNumber: channel.caller.number });
+      this.registry.addCall({
+        id: channel.id,
+        direction: 'inbound',
+        customerNumber: channel.caller.number,
+      });
     if (!this.registry.leg(channel.id)) {
-      this.registry.addLeg({ channelId: channel.id, callId: call.id, role: 'customer', entered: true });
+      this.registry.addLeg({
+        channelId: channel.id,
+        callId: call.id,
+        role: 'customer',
+        entered: true,
+      });
     }
 
     this.emit({
@@ -259,7 +280,8 @@ export class AriCallFlow {
       raw: ending.raw,
     });
 
-    if (channel.state !== 'Up') void this.critical(call, this.rest.answer(channel.id), 'answer the call');
+    if (channel.state !== 'Up')
+      void this.critical(call, this.rest.answer(channel.id), 'answer the call');
   }
 
   /** Outbound: the operator is on the line, so the customer is dialled into the same bridge. */
@@ -284,7 +306,11 @@ export class AriCallFlow {
   private async joinAndRecord(call: TrackedCall, channelId: string): Promise<void> {
     if (!call.bridgeId) return;
 
-    const joined = await this.critical(call, this.rest.addToBridge(call.bridgeId, channelId), 'connect the call');
+    const joined = await this.critical(
+      call,
+      this.rest.addToBridge(call.bridgeId, channelId),
+      'connect the call',
+    );
     if (!joined || !this.settings.recordCalls || !this.registry.call(call.id)) return;
 
     try {
@@ -311,7 +337,8 @@ export class AriCallFlow {
 
     const partners = this.registry.legsInSession(bridgeId);
     void (async () => {
-      for (const partner of partners) await this.quietly(this.rest.hangup(partner.channelId), 'hang up');
+      for (const partner of partners)
+        await this.quietly(this.rest.hangup(partner.channelId), 'hang up');
       await this.quietly(this.rest.destroyBridge(bridgeId), 'close a supervisor bridge');
     })();
   }

@@ -111,7 +111,10 @@ export class AriConnection {
       }
       if (!this.running) break;
 
-      const delayMs = Math.min(this.settings.initialBackoffMs * 2 ** failures, this.settings.maxBackoffMs);
+      const delayMs = Math.min(
+        this.settings.initialBackoffMs * 2 ** failures,
+        this.settings.maxBackoffMs,
+      );
       failures = Math.min(failures + 1, 30);
       this.log.info({ delayMs }, 'reconnecting to ARI');
       await this.sleep(delayMs);
@@ -204,7 +207,10 @@ export class AriConnection {
     try {
       await this.handlers.onConnected();
     } catch (error) {
-      this.log.error({ err: error }, 'reconciling calls after connecting to ARI failed; reconnecting');
+      this.log.error(
+        { err: error },
+        'reconciling calls after connecting to ARI failed; reconnecting',
+      );
       closeNow(session);
     }
 
@@ -218,7 +224,10 @@ export class AriConnection {
     if (isApplicationReplaced(event)) {
       // Another process subscribed the same application. Taking it back would only start a
       // tug of war, so this connection stops and says why.
-      this.log.error({ app: this.settings.app }, 'another ARI connection took over the application');
+      this.log.error(
+        { app: this.settings.app },
+        'another ARI connection took over the application',
+      );
       this.running = false;
       this.setDown(`Another connection took over the ARI application "${this.settings.app}".`);
       if (this.session) closeNow(this.session);

@@ -27,10 +27,14 @@ export function wrapAriError(error: unknown, action: string): TelephonyError {
 
   const network = networkCode(error);
   if (network) {
-    return new TelephonyError('ARI_UNREACHABLE', `Asterisk could not ${action}: it is unreachable.`, {
-      temporary: true,
-      cause: error,
-    });
+    return new TelephonyError(
+      'ARI_UNREACHABLE',
+      `Asterisk could not ${action}: it is unreachable.`,
+      {
+        temporary: true,
+        cause: error,
+      },
+    );
   }
 
   if (error instanceof Error) {

@@ -65,7 +65,12 @@ const ariEventSchema = z.discriminatedUnion('type', [
 
 export type AriEvent = z.infer<typeof ariEventSchema>;
 
-const HANDLED_TYPES = new Set(['StasisStart', 'ChannelDestroyed', 'RecordingFinished', 'RecordingFailed']);
+const HANDLED_TYPES = new Set([
+  'StasisStart',
+  'ChannelDestroyed',
+  'RecordingFinished',
+  'RecordingFailed',
+]);
 
 export type ParsedAriEvent =
   | { kind: 'event'; event: AriEvent }

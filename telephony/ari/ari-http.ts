@@ -51,7 +51,11 @@ export async function ariGet(
       temporary: false,
     });
   }
-  throw new TelephonyError('ARI_FAILED', `Asterisk could not ${action} (HTTP ${response.status}).`, {
-    temporary: true,
-  });
+  throw new TelephonyError(
+    'ARI_FAILED',
+    `Asterisk could not ${action} (HTTP ${response.status}).`,
+    {
+      temporary: true,
+    },
+  );
 }

@@ -102,7 +102,11 @@ export class AriRest {
   ): Promise<unknown> {
     try {
       const client = this.client();
-      return await withTimeout(Promise.resolve().then(() => operation(client)), this.timeoutMs, action);
+      return await withTimeout(
+        Promise.resolve().then(() => operation(client)),
+        this.timeoutMs,
+        action,
+      );
     } catch (error) {
       throw wrapAriError(error, action);
     }

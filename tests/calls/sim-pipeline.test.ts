@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, createTeam, createUser, login } from '../support/accounts';
 import { ConsoleSocket } from '../support/console-socket';
@@ -24,7 +25,8 @@ describe('the call pipeline on the simulated PBX', () => {
     const console = new ConsoleSocket(server, cookie);
     sockets.push(console);
     await console.connected();
-    if (available) expect((await api.put('/api/me/status', { status: 'available' })).status).toBe(200);
+    if (available)
+      expect((await api.put('/api/me/status', { status: 'available' })).status).toBe(200);
     return { user, api, console, cookie };
   }
 
@@ -126,7 +128,9 @@ describe('the call pipeline on the simulated PBX', () => {
     expect(
       callbacks.body.some(
         (cb: { call_id: string; reason: string; customer_id: string }) =>
-          cb.call_id === callId && cb.reason === 'missed_call' && cb.customer_id === card.customer?.id,
+          cb.call_id === callId &&
+          cb.reason === 'missed_call' &&
+          cb.customer_id === card.customer?.id,
       ),
     ).toBe(true);
     // The operator whose phone only rang is free again, owing nothing.
@@ -234,11 +238,14 @@ describe('the call pipeline on the simulated PBX', () => {
     const bossApi = apiClient(server, await login(server, boss.email));
     const { console, api } = await operator(otherTeam, false);
     // Calls land in the oldest team; move this caller's customer into the other team first.
-    const customer = await bossApi.post('/api/customers', { name: 'Queued', phones: ['+7 903 666 77 88'] });
+    const customer = await bossApi.post('/api/customers', {
+      name: 'Queued',
+      phones: ['+7 903 666 77 88'],
+    });
     expect(customer.status).toBe(201);
     await server.testDatabase.db
       .updateTable('teams')
-      .set({ created_at: new Date('2000-01-01') })
+      .set({ created_at: sql`'2000-01-01'::timestamptz` })
       .where('id', '=', otherTeam)
       .execute();
 

@@ -15,33 +15,32 @@ const listQuery = z
   })
   .strict();
 
-const outcomeBody = z
-  .discriminatedUnion('outcome', [
-    z
-      .object({
-        outcome: z.literal('result'),
-        note: z.string().trim().max(5000).optional(),
-        reason: z.string().trim().max(500).optional(),
-      })
-      .strict(),
-    z
-      .object({
-        outcome: z.literal('refusal'),
-        reason: z.string().trim().min(1, 'say why the customer refused').max(500),
-        note: z.string().trim().max(5000).optional(),
-      })
-      .strict(),
-    z
-      .object({
-        outcome: z.literal('postponed'),
-        callback_at: z.coerce
-          .date()
-          .refine((date) => date.getTime() > Date.now() - 60_000, 'the callback time is in the past'),
-        note: z.string().trim().max(5000).optional(),
-        reason: z.string().trim().max(500).optional(),
-      })
-      .strict(),
-  ]);
+const outcomeBody = z.discriminatedUnion('outcome', [
+  z
+    .object({
+      outcome: z.literal('result'),
+      note: z.string().trim().max(5000).optional(),
+      reason: z.string().trim().max(500).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      outcome: z.literal('refusal'),
+      reason: z.string().trim().min(1, 'say why the customer refused').max(500),
+      note: z.string().trim().max(5000).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      outcome: z.literal('postponed'),
+      callback_at: z.coerce
+        .date()
+        .refine((date) => date.getTime() > Date.now() - 60_000, 'the callback time is in the past'),
+      note: z.string().trim().max(5000).optional(),
+      reason: z.string().trim().max(500).optional(),
+    })
+    .strict(),
+]);
 
 const originateBody = z
   .object({ number: z.string().trim().min(1).max(100), customer_id: z.string().uuid().optional() })

@@ -1,7 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../../db/database';
-import { completeCallback, findCallback, findLead, listOpenCallbacks, updateLead } from '../../../db/queries/work';
+import {
+  completeCallback,
+  findCallback,
+  findLead,
+  listOpenCallbacks,
+  updateLead,
+} from '../../../db/queries/work';
 import { requireTeamAccess } from '../../auth/access';
 import { AppError } from '../../errors/app-error';
 import { actorOf, idParam } from '../request-context';

@@ -104,8 +104,16 @@ const DECLARATIONS: Record<string, { apis: Json[]; models: Record<string, Json> 
       api('/asterisk/ping', op('GET', 'ping', 'AsteriskPing', [])),
     ],
     models: {
-      AsteriskInfo: model('AsteriskInfo', { build: '?object', system: '?object', status: '?object' }),
-      AsteriskPing: model('AsteriskPing', { asterisk_id: 'string', ping: 'string', timestamp: 'string' }),
+      AsteriskInfo: model('AsteriskInfo', {
+        build: '?object',
+        system: '?object',
+        status: '?object',
+      }),
+      AsteriskPing: model('AsteriskPing', {
+        asterisk_id: 'string',
+        ping: 'string',
+        timestamp: 'string',
+      }),
     },
   },
   endpoints: {
@@ -270,7 +278,11 @@ const DECLARATIONS: Record<string, { apis: Json[]; models: Record<string, Json> 
         { bridge: 'Bridge', channel: '?Channel' },
         'Event',
       ),
-      ChannelLeftBridge: model('ChannelLeftBridge', { bridge: 'Bridge', channel: 'Channel' }, 'Event'),
+      ChannelLeftBridge: model(
+        'ChannelLeftBridge',
+        { bridge: 'Bridge', channel: 'Channel' },
+        'Event',
+      ),
       ChannelStateChange: model('ChannelStateChange', { channel: 'Channel' }, 'Event'),
       ChannelHangupRequest: model(
         'ChannelHangupRequest',

@@ -47,7 +47,8 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   {
     method: 'GET',
     pattern: /^\/channels$/,
-    handler: ({ asterisk }) => json([...asterisk.channels.values()].map((ch) => asterisk.channelJson(ch))),
+    handler: ({ asterisk }) =>
+      json([...asterisk.channels.values()].map((ch) => asterisk.channelJson(ch))),
   },
   { method: 'POST', pattern: /^\/channels$/, handler: originate },
   {
@@ -67,7 +68,8 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   {
     method: 'GET',
     pattern: /^\/bridges$/,
-    handler: ({ asterisk }) => json([...asterisk.bridges.values()].map((b) => asterisk.bridgeJson(b))),
+    handler: ({ asterisk }) =>
+      json([...asterisk.bridges.values()].map((b) => asterisk.bridgeJson(b))),
   },
   {
     method: 'POST',
@@ -148,7 +150,8 @@ export function handleRest(
   try {
     return route.handler({ asterisk, app, params, query });
   } catch (error) {
-    if (error instanceof AriHttpError) return { status: error.status, json: { message: error.message } };
+    if (error instanceof AriHttpError)
+      return { status: error.status, json: { message: error.message } };
     throw error;
   }
 }
@@ -249,7 +252,11 @@ function recordParams(context: RouteContext) {
 
 function recordBridge(context: RouteContext): RestResponse {
   const bridge = context.asterisk.requireBridge(param(context, 0));
-  const recording = context.asterisk.record(`bridge:${bridge.id}`, bridge.app, recordParams(context));
+  const recording = context.asterisk.record(
+    `bridge:${bridge.id}`,
+    bridge.app,
+    recordParams(context),
+  );
   return json(context.asterisk.recordingJson(recording, 'recording'), 201);
 }
 
@@ -257,7 +264,11 @@ function recordChannel(context: RouteContext): RestResponse {
   const channel = context.asterisk.requireChannel(param(context, 0));
   if (!channel.inStasis) throw new AriHttpError(409, 'Channel not in a Stasis application');
 
-  const recording = context.asterisk.record(`channel:${channel.id}`, channel.app, recordParams(context));
+  const recording = context.asterisk.record(
+    `channel:${channel.id}`,
+    channel.app,
+    recordParams(context),
+  );
   return json(context.asterisk.recordingJson(recording, 'recording'), 201);
 }
 

@@ -4,7 +4,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { resourceDeclaration, resourceListing } from './ari-api-docs';
 import { handleRest, type RestResponse } from './fake-ari-routes';
-import { asteriskTime, FakeAsterisk, type FakeChannel, type StoredRecording } from './fake-asterisk';
+import {
+  asteriskTime,
+  FakeAsterisk,
+  type FakeChannel,
+  type StoredRecording,
+} from './fake-asterisk';
 import { acceptWebSocket, refuseUpgrade, type ServerWebSocket } from './server-websocket';
 
 export interface FakeAriServerOptions {
@@ -65,7 +70,10 @@ export class FakeAriServer {
 
   constructor(options: FakeAriServerOptions = {}) {
     this.app = options.app ?? 'crm';
-    this.credentials = { username: options.username ?? 'crm', password: options.password ?? 'secret' };
+    this.credentials = {
+      username: options.username ?? 'crm',
+      password: options.password ?? 'secret',
+    };
     this.asterisk = new FakeAsterisk((app, event) => this.publish(app, event));
     this.asterisk.on('change', () => this.changed());
     this.changes.setMaxListeners(0);
@@ -105,7 +113,11 @@ export class FakeAriServer {
    * sockets or its request log change. Fails after `timeoutMs` naming `what`, so a test that
    * waits for something that never happens says what it was waiting for.
    */
-  waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+  waitFor<T>(
+    what: string,
+    check: () => T | undefined | null | false,
+    timeoutMs = 5000,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const evaluate = () => {
         const value = check();
@@ -184,6 +196,11 @@ export class FakeAriServer {
   dropSocket(): void {
     for (const entry of this.eventSockets.splice(0)) entry.socket.destroy();
     this.changed();
+  }
+
+  /** The events sockets stay open but no longer answer pings, like a hung Asterisk. */
+  stopAnsweringPings(): void {
+    for (const entry of this.eventSockets) entry.socket.answerPings = false;
   }
 
   /** Stops listening and cuts every connection: clients get ECONNREFUSED until accepted again. */
@@ -289,7 +306,13 @@ export class FakeAriServer {
 
   private answerRest(method: string, url: URL): RestResponse {
     try {
-      return handleRest(this.asterisk, this.app, method, url.pathname.replace(/^\/ari/, ''), url.searchParams);
+      return handleRest(
+        this.asterisk,
+        this.app,
+        method,
+        url.pathname.replace(/^\/ari/, ''),
+        url.searchParams,
+      );
     } catch (error) {
       // A bug in the fake must fail the test that met it, not hang it.
       console.error('FakeAriServer: a route failed', error);
@@ -311,7 +334,8 @@ export class FakeAriServer {
       return broken;
     }
 
-    const body = name === 'resources' ? resourceListing(basePath) : resourceDeclaration(name, basePath);
+    const body =
+      name === 'resources' ? resourceListing(basePath) : resourceDeclaration(name, basePath);
     if (!body) {
       sendJson(response, 404, { message: 'Resource not found' });
       return 404;
@@ -325,7 +349,13 @@ export class FakeAriServer {
     const url = new URL(request.url ?? '/', 'http://fake');
     const authorized = this.isAuthorized(request, url);
     const app = url.searchParams.get('app') ?? '';
-    const status = !authorized ? 401 : url.pathname !== '/ari/events' ? 404 : app === '' ? 400 : 101;
+    const status = !authorized
+      ? 401
+      : url.pathname !== '/ari/events'
+        ? 404
+        : app === ''
+          ? 400
+          : 101;
 
     this.requests.push({
       method: 'GET',
@@ -345,7 +375,11 @@ export class FakeAriServer {
     for (const entry of this.eventSockets) {
       if (entry.app !== app || entry.replaced) continue;
       entry.socket.sendText(
-        JSON.stringify({ type: 'ApplicationReplaced', application: app, timestamp: asteriskTime() }),
+        JSON.stringify({
+          type: 'ApplicationReplaced',
+          application: app,
+          timestamp: asteriskTime(),
+        }),
       );
       entry.replaced = true;
     }

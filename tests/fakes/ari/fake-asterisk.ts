@@ -15,7 +15,13 @@ export interface FakeChannel {
   name: string;
   state: ChannelState;
   caller: { name: string; number: string };
-  dialplan: { context: string; exten: string; priority: number; app_name: string; app_data: string };
+  dialplan: {
+    context: string;
+    exten: string;
+    priority: number;
+    app_name: string;
+    app_data: string;
+  };
   creationtime: string;
   /** The application that receives this channel's events. */
   app: string;
@@ -175,7 +181,8 @@ export class FakeAsterisk extends EventEmitter<{ change: [] }> {
   /** The dialled endpoint never answers, or refuses: the originated channel dies unanswered. */
   failOriginated(channelId: string, cause: number): void {
     const channel = this.requireChannel(channelId);
-    const status = cause === 17 ? 'BUSY' : cause === 19 || cause === 18 ? 'NOANSWER' : 'CHANUNAVAIL';
+    const status =
+      cause === 17 ? 'BUSY' : cause === 19 || cause === 18 ? 'NOANSWER' : 'CHANUNAVAIL';
 
     this.dialEvent(channel, status);
     this.hangup(channelId, cause, false);
@@ -233,7 +240,10 @@ export class FakeAsterisk extends EventEmitter<{ change: [] }> {
     return channel;
   }
 
-  snoop(targetId: string, params: { spy: string; whisper: string; app: string; appArgs: string; snoopId?: string }) {
+  snoop(
+    targetId: string,
+    params: { spy: string; whisper: string; app: string; appArgs: string; snoopId?: string },
+  ) {
     const target = this.requireChannel(targetId, 404);
     const args = params.appArgs === '' ? [] : params.appArgs.split(',');
     const channel = this.addChannel({
@@ -304,7 +314,11 @@ export class FakeAsterisk extends EventEmitter<{ change: [] }> {
     this.changed();
   }
 
-  record(targetUri: string, app: string, params: { name: string; format: string; ifExists: string }) {
+  record(
+    targetUri: string,
+    app: string,
+    params: { name: string; format: string; ifExists: string },
+  ) {
     if (params.format !== 'wav') {
       throw new AriHttpError(422, 'The format specified is unknown on this system');
     }
@@ -315,7 +329,10 @@ export class FakeAsterisk extends EventEmitter<{ change: [] }> {
 
     const recording: FakeRecording = { ...params, targetUri, app, startedAt: Date.now() };
     this.liveRecordings.set(recording.name, recording);
-    this.publish(app, { type: 'RecordingStarted', recording: this.recordingJson(recording, 'recording') });
+    this.publish(app, {
+      type: 'RecordingStarted',
+      recording: this.recordingJson(recording, 'recording'),
+    });
     this.changed();
     return recording;
   }

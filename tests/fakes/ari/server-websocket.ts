@@ -48,6 +48,8 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
  * Only what an ARI events socket needs; client frames other than control frames are ignored.
  */
 export class ServerWebSocket extends EventEmitter<{ close: [] }> {
+  /** False plays a peer that has stopped responding while its TCP connection stays up. */
+  answerPings = true;
   private pending = Buffer.alloc(0);
   private open = true;
 
@@ -106,7 +108,7 @@ export class ServerWebSocket extends EventEmitter<{ close: [] }> {
 
   private handle(opcode: number, payload: Buffer): void {
     if (opcode === OPCODE_PING) {
-      if (this.open) this.socket.write(frame(OPCODE_PONG, payload));
+      if (this.open && this.answerPings) this.socket.write(frame(OPCODE_PONG, payload));
       return;
     }
 

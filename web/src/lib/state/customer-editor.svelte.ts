@@ -25,7 +25,12 @@ const TEXT_FIELDS: TextField[] = ['name', 'company', 'city', 'line_of_business']
  */
 export class CustomerEditor {
   readonly customerId: string;
-  text = $state<Record<TextField, string>>({ name: '', company: '', city: '', line_of_business: '' });
+  text = $state<Record<TextField, string>>({
+    name: '',
+    company: '',
+    city: '',
+    line_of_business: '',
+  });
   rating = $state<Rating>('unknown');
   custom = $state<Record<string, CustomValue>>({});
   readonly autosave: Autosave;
@@ -83,7 +88,9 @@ export class CustomerEditor {
 
     const custom = fields.custom_fields;
     if (custom && typeof custom === 'object') {
-      for (const [key, value] of Object.entries(readCustomFields(custom as Record<string, unknown>, true))) {
+      for (const [key, value] of Object.entries(
+        readCustomFields(custom as Record<string, unknown>, true),
+      )) {
         if (this.autosave.isDirty(CUSTOM + key)) continue;
         if (value === null) delete this.custom[key];
         else this.custom[key] = value;

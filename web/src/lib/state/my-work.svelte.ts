@@ -25,9 +25,15 @@ class MyWork {
 
   async refresh(): Promise<void> {
     await Promise.all([
-      this.load('callbacks', () => api.get<CallbackTask[]>(`/api/callbacks${query({ scope: 'mine' })}`)),
-      this.load('missed', () => api.get<CallSummary[]>(`/api/calls${query({ scope: 'missed', limit: 20 })}`)),
-      this.load('recent', () => api.get<CallSummary[]>(`/api/calls${query({ scope: 'mine', limit: 20 })}`)),
+      this.load('callbacks', () =>
+        api.get<CallbackTask[]>(`/api/callbacks${query({ scope: 'mine' })}`),
+      ),
+      this.load('missed', () =>
+        api.get<CallSummary[]>(`/api/calls${query({ scope: 'missed', limit: 20 })}`),
+      ),
+      this.load('recent', () =>
+        api.get<CallSummary[]>(`/api/calls${query({ scope: 'mine', limit: 20 })}`),
+      ),
     ]);
     this.loaded = true;
     // Whatever is already due shows as overdue in the list; only later ones make a notice.

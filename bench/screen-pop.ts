@@ -1,0 +1,316 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { ConnectedDatabase } from '../db/connect';
+import { findCustomerIdByPhone } from '../db/queries/customers';
+import { insertSession } from '../db/queries/sessions';
+import { insertTeam } from '../db/queries/teams';
+import { sessionIdOf, SESSION_COOKIE } from '../server/auth/session-token';
+import { hashPassword } from '../server/auth/passwords';
+import type { CallCard } from '../server/calls/call-card';
+import { loadConfig } from '../server/config/config';
+import type { ClientToServerEvents, ServerToClientEvents } from '../server/realtime/events';
+import { userRoom } from '../server/realtime/events';
+import { startServer } from '../server/server';
+import type { RunningServer } from '../server/server';
+import { withBenchDatabase } from './bench-database';
+import { percentiles, timingTable } from './stats';
+import type { Percentiles } from './stats';
+
+type ConsoleClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface ScreenPopFigures {
+  operators: number;
+  callsPerSecond: number;
+  calls: number;
+  screenPop: Percentiles;
+  bareEmit: Percentiles;
+  bareLookup: Percentiles;
+  lifecycles: { completed: number; seconds: number; perSecond: number; lost: number };
+  rssMiB: number;
+}
+
+const SECRET = 'bench-secret-bench-secret-bench-secret-01';
+
+/**
+ * Screen-pop latency: from the simulated provider's event entering the adapter to `call:card`
+ * arriving at a real socket.io-client, at BENCH_CPS new calls a second (100) with
+ * BENCH_OPERATORS consoles connected (500); beside a bare Socket.IO emit and a bare indexed
+ * phone lookup measured in the same run. Then the sustained rate of whole call lifecycles.
+ */
+export async function benchScreenPop(): Promise<ScreenPopFigures> {
+  return withBenchDatabase((database, folder) => measure(database, folder), 20);
+}
+
+async function measure(database: ConnectedDatabase, folder: string): Promise<ScreenPopFigures> {
+  const operators = envInt('BENCH_OPERATORS', 500);
+  const callsPerSecond = envInt('BENCH_CPS', 100);
+  const calls = envInt('BENCH_CALLS', 2000);
+  const { db } = database;
+
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SESSION_SECRET: SECRET,
+    DATA_DIR: path.join(folder, 'app'),
+    LOG_LEVEL: 'silent',
+  });
+  const server = await startServer({ config, logger: pino({ level: 'silent' }), database });
+  const team = await insertTeam(db, 'Bench');
+  await seedCustomers(database, team.id);
+  const clients = await connectOperators(server, database, team.id, operators);
+  console.log(`${operators} operator consoles connected; ${callsPerSecond} new calls a second`);
+
+  try {
+    const bareLookup = await measureLookup(database);
+    const bareEmit = await measureBareEmit(server, clients);
+    const screenPop = await measurePops(server, clients, callsPerSecond, calls);
+    const lifecycles = await measureLifecycles(
+      server,
+      clients,
+      envInt('BENCH_LIFECYCLE_SECONDS', 10),
+    );
+    const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
+
+    console.log(
+      timingTable([
+        ['screen pop (event → call:card)', screenPop],
+        ['bare Socket.IO emit', bareEmit],
+        ['bare indexed phone lookup', bareLookup],
+      ]),
+    );
+    const goal = 3 * (bareEmit.p50 + bareLookup.p50);
+    console.log(
+      `screen pop p50 ${screenPop.p50.toFixed(2)} ms vs 3 × (emit + lookup) = ${goal.toFixed(2)} ms;` +
+        ` p99 ${screenPop.p99.toFixed(2)} ms (goal < 15 ms)`,
+    );
+    console.log(
+      `call lifecycles (ring, assign, answer, end, outcome): ${lifecycles.completed} in ` +
+        `${lifecycles.seconds.toFixed(1)} s = ${lifecycles.perSecond.toFixed(0)}/s, lost ${lifecycles.lost}`,
+    );
+    console.log(`process RSS with server and ${operators} clients: ${rssMiB} MiB`);
+    return {
+      operators,
+      callsPerSecond,
+      calls,
+      screenPop,
+      bareEmit,
+      bareLookup,
+      lifecycles,
+      rssMiB,
+    };
+  } finally {
+    for (const client of clients) client.socket.close();
+    await server.close();
+  }
+}
+
+interface Operator {
+  id: string;
+  socket: ConsoleClient;
+}
+
+async function seedCustomers(database: ConnectedDatabase, teamId: string): Promise<void> {
+  // Ten thousand customers with +7 916 numbers, so most bench callers are known.
+  await sql`
+    WITH made AS (
+      INSERT INTO customers (name, team_id)
+      SELECT 'Customer ' || n, ${teamId}::uuid FROM generate_series(1, 10000) AS n
+      RETURNING id, name
+    )
+    INSERT INTO customer_phones (customer_id, raw, e164, digits, valid, kind)
+    SELECT id, '+7916' || lpad(substr(name, 10), 7, '0'), '+7916' || lpad(substr(name, 10), 7, '0'),
+           '7916' || lpad(substr(name, 10), 7, '0'), true, 'mobile'
+      FROM made
+  `.execute(database.db);
+  await sql`ANALYZE`.execute(database.db);
+}
+
+async function connectOperators(
+  server: RunningServer,
+  database: ConnectedDatabase,
+  teamId: string,
+  count: number,
+): Promise<Operator[]> {
+  const passwordHash = await hashPassword(crypto.randomUUID());
+  const users = await database.db
+    .insertInto('users')
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        email: `op${i}@bench.local`,
+        name: `Operator ${i}`,
+        password_hash: passwordHash,
+        role: 'operator' as const,
+        team_id: teamId,
+        endpoint: `SIP/${1000 + i}`,
+        status: 'available' as const,
+      })),
+    )
+    .returning('id')
+    .execute();
+
+  return Promise.all(
+    users.map(async ({ id }) => {
+      const token = crypto.randomBytes(24).toString('base64url');
+      await insertSession(database.db, {
+        id: sessionIdOf(token, SECRET),
+        userId: id,
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
+      const socket: ConsoleClient = io(server.url, {
+        transports: ['websocket'],
+        extraHeaders: { cookie: `${SESSION_COOKIE}=${token}` },
+        reconnection: false,
+        forceNew: true,
+      });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return { id, socket };
+    }),
+  );
+}
+
+async function measureLookup(database: ConnectedDatabase): Promise<Percentiles> {
+  const samples: number[] = [];
+  for (let i = 0; i < 2000; i += 1) {
+    const e164 = `+7916${String(1 + (i % 10000)).padStart(7, '0')}`;
+    const started = performance.now();
+    await findCustomerIdByPhone(database.db, { e164, digits: null });
+    samples.push(performance.now() - started);
+  }
+  return percentiles(samples.slice(200));
+}
+
+/** A card-sized payload emitted to one operator's room and timed to its arrival. */
+async function measureBareEmit(server: RunningServer, clients: Operator[]): Promise<Percentiles> {
+  const samples: number[] = [];
+  const target = clients[0];
+  if (!target) throw new Error('no operators');
+  const payload = { padding: 'x'.repeat(1500) } as unknown as CallCard;
+
+  for (let i = 0; i < 2000; i += 1) {
+    const arrived = new Promise<void>((resolve) =>
+      target.socket.once('call:card', () => resolve()),
+    );
+    const started = performance.now();
+    server.hub.io.to(userRoom(target.id)).emit('call:card', payload);
+    await arrived;
+    samples.push(performance.now() - started);
+  }
+  return percentiles(samples.slice(200));
+}
+
+/** Offers calls at a fixed rate; each card's arrival is timed from its offer; callers then leave. */
+async function measurePops(
+  server: RunningServer,
+  clients: Operator[],
+  perSecond: number,
+  total: number,
+): Promise<Percentiles> {
+  const sim = server.telephony;
+  if (!sim.simulateInbound) throw new Error('the bench needs the simulated PBX');
+  const started = new Map<string, number>();
+  const samples: number[] = [];
+  let pending = total;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+
+  const onCard = (card: CallCard) => {
+    const at = started.get(card.call.from.raw);
+    if (at === undefined) return;
+    samples.push(performance.now() - at);
+    started.delete(card.call.from.raw);
+    void sim.hangup(card.call.providerCallId);
+    pending -= 1;
+    if (pending === 0) finish();
+  };
+  for (const client of clients) client.socket.on('call:card', onCard);
+
+  const gapMs = 1000 / perSecond;
+  const begin = performance.now();
+  for (let i = 0; i < total; i += 1) {
+    const due = begin + i * gapMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // A known customer's number as people type it, made unique by an extension.
+    const unique = `8 916 ${String(1 + (i % 10000)).padStart(7, '0')} доб. ${i}`;
+    started.set(unique, performance.now());
+    void sim.simulateInbound({ from: unique, to: '+74950000000' });
+  }
+  await done;
+  for (const client of clients) client.socket.off('call:card', onCard);
+
+  return percentiles(samples);
+}
+
+/** Runs whole calls back to back from many callers at once and counts those completed. */
+async function measureLifecycles(
+  server: RunningServer,
+  clients: Operator[],
+  seconds: number,
+): Promise<ScreenPopFigures['lifecycles']> {
+  const sim = server.telephony;
+  const { calls } = server.callSystem;
+  const byId = new Map(clients.map((client) => [client.id, client]));
+  const actors = server.services.users;
+  let completed = 0;
+  let lost = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const begin = performance.now();
+
+  const worker = async (n: number) => {
+    for (let i = 0; performance.now() < deadline; i += 1) {
+      const from = `+7916${String(((n * 1000 + i) % 10000) + 1).padStart(7, '0')}`;
+      try {
+        const providerCallId = await sim.simulateInbound?.({ from, to: '+74950000000' });
+        const call = providerCallId
+          ? await server.callSystem.findCallId(providerCallId)
+          : undefined;
+        const row = call
+          ? await server.database.db
+              .selectFrom('calls')
+              .selectAll()
+              .where('id', '=', call)
+              .executeTakeFirst()
+          : undefined;
+        if (!row?.operator_id || !providerCallId) {
+          lost += 1;
+          continue;
+        }
+        const operator = byId.get(row.operator_id);
+        const actor = await actors.get(row.operator_id);
+        if (!operator || !actor) throw new Error('the call went to an unknown operator');
+        await sim.answer?.(providerCallId);
+        await sim.hangup(providerCallId);
+        await calls.recordOutcome(actor, row.id, { outcome: 'result' });
+        completed += 1;
+      } catch (error) {
+        lost += 1;
+        console.error('lifecycle failed:', error instanceof Error ? error.message : error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 50 }, (_, n) => worker(n)));
+  const elapsed = (performance.now() - begin) / 1000;
+  await server.callSystem.pipeline.idle();
+
+  const open = await server.database.db
+    .selectFrom('calls')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('state', '<>', 'ended')
+    .executeTakeFirstOrThrow();
+  return { completed, seconds: elapsed, perSecond: completed / elapsed, lost: lost + open.n };
+}
+
+function envInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}

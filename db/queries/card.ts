@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import type { Db } from '../database';
+
+/** Rows as PostgreSQL's to_jsonb writes them: timestamps are ISO strings. */
+type JsonRow = Record<string, unknown>;
+
+export interface CardData {
+  customer: JsonRow | null;
+  phones: JsonRow[];
+  lastCalls: JsonRow[];
+  leads: JsonRow[];
+  callbacks: JsonRow[];
+}
+
+/**
+ * Everything a screen pop shows about a customer in one round trip: the customer, their phones,
+ * their last calls (without the current one) with the operator's name, open leads and open
+ * callbacks. The pop is on the hot path of every call, so it pays one round trip, not five.
+ */
+export async function loadCardData(
+  db: Db,
+  customerId: string,
+  currentCallId: string,
+  lastCalls: number,
+): Promise<CardData> {
+  const result = await sql<CardData>`
+    SELECT
+      (SELECT to_jsonb(c) - 'search_text' FROM customers c WHERE c.id = ${customerId}) AS customer,
+      (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.created_at), '[]')
+         FROM customer_phones p WHERE p.customer_id = ${customerId}) AS phones,
+      (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.offered_at DESC), '[]') FROM (
+         SELECT k.id, k.direction, k.offered_at, k.missed, k.end_cause, k.outcome,
+                k.outcome_reason, k.outcome_note, u.name AS operator_name
+           FROM calls k LEFT JOIN users u ON u.id = k.operator_id
+          WHERE k.customer_id = ${customerId} AND k.id <> ${currentCallId}
+          ORDER BY k.offered_at DESC
+          LIMIT ${lastCalls}) x) AS "lastCalls",
+      (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.created_at DESC), '[]') FROM (
+         SELECT * FROM leads
+          WHERE customer_id = ${customerId} AND status IN ('new', 'in_progress', 'postponed')
+          ORDER BY created_at DESC LIMIT 20) l) AS leads,
+      (SELECT coalesce(jsonb_agg(to_jsonb(b) ORDER BY b.due_at), '[]') FROM (
+         SELECT * FROM callbacks
+          WHERE customer_id = ${customerId} AND done_at IS NULL
+          ORDER BY due_at LIMIT 20) b) AS callbacks
+  `.execute(db);
+
+  const row = result.rows[0];
+  if (!row) throw new Error('loadCardData: no row');
+  return row;
+}
