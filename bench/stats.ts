@@ -32,17 +32,24 @@ export function msSince(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-/** A fixed-width table of timings, one row per label, in milliseconds. */
+/**
+ * A table of timings, one row per label, in milliseconds; each column as wide as its widest
+ * figure, so large ones never run into their neighbours.
+ */
 export function timingTable(rows: [label: string, timings: Percentiles][]): string {
-  const width = Math.max(...rows.map(([label]) => label.length));
   const columns = ['p50', 'p90', 'p99', 'max', 'mean'] as const;
-  const cell = (value: string) => value.padStart(9);
-
-  const header = `${''.padEnd(width)}${columns.map(cell).join('')}`;
-  const lines = rows.map(
-    ([label, timings]) =>
-      `${label.padEnd(width)}${columns.map((column) => cell(timings[column].toFixed(3))).join('')}`,
+  const figures = rows.map(([, timings]) => columns.map((column) => timings[column].toFixed(3)));
+  const labelWidth = Math.max(0, ...rows.map(([label]) => label.length));
+  const widths = columns.map((column, index) =>
+    Math.max(7, column.length, ...figures.map((row) => row[index]?.length ?? 0)),
   );
+  const line = (label: string, cells: readonly string[]) =>
+    [label.padEnd(labelWidth), ...cells.map((cell, index) => cell.padStart(widths[index] ?? 0))]
+      .join('  ')
+      .trimEnd();
 
-  return [header, ...lines].join('\n');
+  return [
+    line('', columns),
+    ...rows.map(([label], index) => line(label, figures[index] ?? [])),
+  ].join('\n');
 }

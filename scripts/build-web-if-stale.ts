@@ -44,6 +44,9 @@ export async function buildWeb(): Promise<void> {
     const child = spawn(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
       cwd: WEB,
       stdio: 'inherit',
+      // Vite builds for development when NODE_ENV says so (vitest sets it to "test"): the
+      // console served by the CRM is always the production build.
+      env: { ...process.env, NODE_ENV: 'production' },
     });
     child.once('error', reject);
     child.once('exit', (code) =>

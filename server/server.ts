@@ -17,6 +17,7 @@ import { createProvider } from '../telephony/create-provider';
 import type { TelephonyProvider } from '../telephony/provider';
 import { callsRoutes, simRoutes } from './http/routes/calls-routes';
 import { callbacksRoutes, leadsRoutes } from './http/routes/work-routes';
+import { telephonyWebhookRoutes } from './http/routes/telephony-webhook-routes';
 import { knownCustomerNumbers } from '../db/queries/customers';
 
 export interface RunningServer {
@@ -56,6 +57,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const httpServer = http.createServer();
   const hub = new SocketHub(httpServer, auth, logger.child({ component: 'socket' }));
   users.onPresence((user) => hub.announcePresence(user));
+  hub.onUserGone(async (userId) => {
+    await users.movePresence(userId, 'offline', ['available', 'away']);
+  });
   customers.onChange(({ customer, fields, actor }) => {
     const change = { customerId: customer.id, fields: { ...fields }, byUserId: actor.id };
     if (customer.team_id) hub.toTeam(customer.team_id).emit('customer:changed', change);
@@ -89,6 +93,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     choosePresence: (actor, status) => callSystem.calls.choosePresence(actor, status),
     secureCookie: config.publicUrl?.startsWith('https:') ?? false,
     web: options.web,
+    publicRoutes: [['/telephony/:provider', telephonyWebhookRoutes(provider)]],
     protectedRoutes: [
       ['/calls', callsRoutes(callSystem.calls, db)],
       ['/callbacks', callbacksRoutes(db)],

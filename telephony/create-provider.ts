@@ -26,8 +26,15 @@ export async function createProvider(settings: ProviderSettings): Promise<Teleph
       const { createAriProvider } = await import('./ari/ari-provider');
       return createAriProvider({ ...settings.ari, logger });
     }
-    case 'twilio':
-      throw new Error('the Twilio provider is not available in this build yet');
+    case 'twilio': {
+      if (!settings.twilio) {
+        throw new Error(
+          'the Twilio provider needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_NUMBER, PUBLIC_URL',
+        );
+      }
+      const { TwilioProvider } = await import('./twilio/twilio-provider');
+      return new TwilioProvider({ ...settings.twilio, logger });
+    }
     default: {
       const unknown: never = settings.name;
       throw new Error(`unknown telephony provider: ${String(unknown)}`);

@@ -17,6 +17,10 @@ export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, objec
 export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
 type ConnectListener = (socket: HubSocket) => Promise<void> | void;
+type GoneListener = (userId: string) => Promise<void> | void;
+
+/** How long a user may be without a console before they count as gone (a reload, a blip). */
+const GONE_AFTER_MS = 30_000;
 
 /**
  * The Socket.IO hub: authenticates each connection with the session cookie and puts it in its
@@ -26,6 +30,8 @@ type ConnectListener = (socket: HubSocket) => Promise<void> | void;
 export class SocketHub {
   readonly io: HubServer;
   private readonly connectListeners: ConnectListener[] = [];
+  private readonly goneListeners: GoneListener[] = [];
+  private readonly goneTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     httpServer: http.Server,
@@ -61,9 +67,18 @@ export class SocketHub {
     this.connectListeners.push(listener);
   }
 
+  /**
+   * Runs when a user has had no console connected, on any node, for a grace period: an
+   * operator who closed the browser should not be offered calls.
+   */
+  onUserGone(listener: GoneListener): void {
+    this.goneListeners.push(listener);
+  }
+
   private async onConnection(socket: HubSocket): Promise<void> {
     const { actor } = socket.data;
     await socket.join(roomsOf(actor));
+    socket.on('disconnect', () => this.watchGone(actor.id));
     this.logger.debug({ userId: actor.id, socketId: socket.id }, 'console connected');
 
     const replay = async () => {
@@ -77,6 +92,21 @@ export class SocketHub {
     };
     socket.on('cards:resync', replay);
     await replay();
+  }
+
+  private watchGone(userId: string): void {
+    const timer = setTimeout(async () => {
+      this.goneTimers.delete(timer);
+      try {
+        const sockets = await this.io.in(userRoom(userId)).fetchSockets();
+        if (sockets.length > 0) return;
+        for (const listener of this.goneListeners) await listener(userId);
+      } catch (error) {
+        this.logger.error({ err: error, userId }, 'checking a gone console failed');
+      }
+    }, GONE_AFTER_MS);
+    timer.unref();
+    this.goneTimers.add(timer);
   }
 
   toUser(userId: string) {
@@ -104,7 +134,10 @@ export class SocketHub {
     return this.io.to(teamRoom(teamId));
   }
 
-  /** Tells the user's team (and the admins) about a presence change. */
+  /**
+   * Tells the user, the team's supervisors and the admins about a presence change. Not the whole
+   * team: with hundreds of operators that would be hundreds of messages per change.
+   */
   announcePresence(user: PublicUser): void {
     const payload: PresencePayload = {
       userId: user.id,
@@ -114,12 +147,13 @@ export class SocketHub {
       since: user.status_changed_at.toISOString(),
     };
     const rooms = [supervisorsRoom('all'), userRoom(user.id)];
-    if (user.team_id) rooms.push(teamRoom(user.team_id));
+    if (user.team_id) rooms.push(supervisorsRoom(user.team_id));
 
     this.io.to(rooms).emit('presence:changed', payload);
   }
 
   async close(): Promise<void> {
+    for (const timer of this.goneTimers) clearTimeout(timer);
     await new Promise<void>((resolve) => {
       this.io.close(() => resolve());
     });

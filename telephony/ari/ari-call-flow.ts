@@ -7,6 +7,7 @@ import { type AriChannel, parseAriEvent } from './ari-events';
 import { decodeLegArgs, encodeLegArgs, type LegArgs } from './ari-leg';
 import { callIdFromRecordingName, recordingNameFor } from './ari-recording-name';
 import type { AriRest } from './ari-rest';
+import { retryTemporary } from './ari-retry';
 
 export interface CallFlowSettings {
   app: string;
@@ -14,12 +15,17 @@ export interface CallFlowSettings {
   recordingFormat: 'wav';
   recordCalls: boolean;
   ringSeconds: number;
+  /** The first wait before a REST step is tried again after a temporary failure. */
+  retryDelayMs: number;
+  /** Whether the events socket is up; a step that fails while it is down is redone on reconnect. */
+  isConnected: () => boolean;
   /** The endpoint that dials a customer's number, e.g. `PJSIP/+4420…@trunk`. */
   customerEndpoint: (number: string) => string;
   outboundCallerId?: string;
 }
 
-interface Ending {
+/** What Asterisk reported: when, why (for an end), and its payload for the event log. */
+interface Report {
   at: Date;
   providerCause?: string;
   raw?: unknown;
@@ -77,15 +83,16 @@ export class AriCallFlow {
   }
 
   /** A channel entered the application: a new customer, or a leg the adapter dialled answering. */
-  channelEntered(channel: AriChannel, args: string[], ending: Ending): void {
+  channelEntered(channel: AriChannel, args: string[], report: Report): void {
     const leg = decodeLegArgs(args);
     if (!leg) {
-      this.offer(channel, ending);
+      this.offer(channel, report);
       return;
     }
 
     const tracked =
       this.registry.leg(channel.id) ?? this.registry.addLeg({ ...leg, channelId: channel.id });
+    const repeated = tracked.entered;
     tracked.entered = true;
     const call = this.registry.call(leg.callId);
 
@@ -94,16 +101,21 @@ export class AriCallFlow {
     } else if (!call || (leg.role === 'operator' && call.operatorLegId !== channel.id)) {
       // The call is over, or another operator was dialled instead: nobody needs this leg.
       void this.quietly(this.rest.hangup(channel.id), 'hang up a leg no longer needed');
+    } else if (repeated) {
+      this.log.debug(
+        { callId: call.id, channelId: channel.id },
+        'a repeated StasisStart changes nothing',
+      );
     } else if (leg.role === 'operator' && call.direction === 'outbound') {
       this.dialCustomer(call, channel.id);
     } else {
-      this.reportRinging(call, tracked, ending.at);
-      this.converse(call, channel.id, tracked.endpoint ?? call.operatorEndpoint, ending, true);
+      this.reportRinging(call, tracked, report.at);
+      this.converse(call, channel.id, tracked.endpoint ?? call.operatorEndpoint, report, true);
     }
   }
 
   /** A channel of a call is gone; what that means depends on whose it was and when. */
-  channelGone(channelId: string, cause: number, ending: Ending): void {
+  channelGone(channelId: string, cause: number, report: Report): void {
     const leg = this.registry.leg(channelId);
     if (!leg) return;
 
@@ -121,7 +133,7 @@ export class AriCallFlow {
       this.end(
         call,
         call.answered ? 'completed' : unanswered ? unansweredEndCause(cause) : 'abandoned',
-        ending,
+        report,
       );
       return;
     }
@@ -130,19 +142,19 @@ export class AriCallFlow {
 
     call.operatorLegId = undefined;
     if (call.answered) {
-      this.end(call, 'completed', ending);
+      this.end(call, 'completed', report);
     } else if (call.hangupRequested || (call.direction === 'outbound' && leg.entered)) {
-      this.end(call, 'abandoned', ending);
+      this.end(call, 'abandoned', report);
     } else if (call.direction === 'outbound') {
-      this.end(call, unansweredEndCause(cause), ending);
+      this.end(call, unansweredEndCause(cause), report);
     } else {
       this.emit({
         type: 'operator.unanswered',
         providerCallId: call.id,
-        at: ending.at,
+        at: report.at,
         endpoint: leg.endpoint ?? call.operatorEndpoint ?? '',
         reason: unansweredReason(cause),
-        raw: ending.raw,
+        raw: report.raw,
       });
     }
   }
@@ -152,16 +164,16 @@ export class AriCallFlow {
     call: TrackedCall,
     channelId: string,
     endpoint: string | undefined,
-    ending: Ending,
+    report: Report,
     join: boolean,
-  ) {
+  ): void {
     call.answered = true;
     this.emit({
       type: 'call.answered',
       providerCallId: call.id,
-      at: ending.at,
+      at: report.at,
       ...(endpoint ? { endpoint } : {}),
-      raw: ending.raw,
+      raw: report.raw,
     });
 
     if (join) void this.joinAndRecord(call, channelId);
@@ -181,17 +193,17 @@ export class AriCallFlow {
   }
 
   /** Ends a call once: reports it, then hangs up whatever is left of it. */
-  end(call: TrackedCall, cause: EndCause, ending: Ending): void {
+  end(call: TrackedCall, cause: EndCause, report: Report): void {
     if (!this.registry.call(call.id)) return;
 
     this.registry.forgetCall(call.id);
     this.emit({
       type: 'call.ended',
       providerCallId: call.id,
-      at: ending.at,
+      at: report.at,
       cause,
-      ...(ending.providerCause ? { providerCause: ending.providerCause } : {}),
-      raw: ending.raw,
+      ...(report.providerCause ? { providerCause: report.providerCause } : {}),
+      raw: report.raw,
     });
     void this.tearDown(call);
   }
@@ -214,10 +226,10 @@ export class AriCallFlow {
     call.recordingName = name;
     this.registry.noteRecording(name, call.id);
     try {
-      const { recordingFormat } = this.settings;
-      if (call.bridgeId && call.answered)
-        await this.rest.recordBridge(call.bridgeId, name, recordingFormat);
-      else await this.rest.recordChannel(call.id, name, recordingFormat);
+      const format = this.settings.recordingFormat;
+      await (call.bridgeId && call.answered
+        ? this.rest.recordBridge(call.bridgeId, name, format)
+        : this.rest.recordChannel(call.id, name, format));
     } catch (error) {
       call.recordingName = undefined;
       this.registry.forgetRecording(name);
@@ -253,7 +265,16 @@ export class AriCallFlow {
     }
   }
 
-  private offer(channel: AriChannel, ending: Ending): void {
+  answerCustomer(call: TrackedCall): void {
+    void this.critical(call, () => this.rest.answer(call.id), 'answer the call');
+  }
+
+  /** Puts a party back into the call's bridge, after a step lost with the connection. */
+  rejoin(call: TrackedCall, bridgeId: string, channelId: string): void {
+    void this.critical(call, () => this.rest.addToBridge(bridgeId, channelId), 'connect the call');
+  }
+
+  private offer(channel: AriChannel, report: Report): void {
     const call =
       this.registry.call(channel.id) ??
       this.registry.addCall({
@@ -273,15 +294,14 @@ export class AriCallFlow {
     this.emit({
       type: 'call.offered',
       providerCallId: call.id,
-      at: ending.at,
+      at: report.at,
       direction: 'inbound',
       from: channel.caller.number,
       to: channel.dialplan?.exten ?? '',
-      raw: ending.raw,
+      raw: report.raw,
     });
 
-    if (channel.state !== 'Up')
-      void this.critical(call, this.rest.answer(channel.id), 'answer the call');
+    if (channel.state !== 'Up') this.answerCustomer(call);
   }
 
   /** Outbound: the operator is on the line, so the customer is dialled into the same bridge. */
@@ -289,26 +309,40 @@ export class AriCallFlow {
     call.customerDialled = true;
     this.registry.addLeg({ channelId: call.id, callId: call.id, role: 'customer' });
 
-    const dial = async () => {
-      if (call.bridgeId) await this.rest.addToBridge(call.bridgeId, operatorChannelId);
-      await this.rest.originate({
-        endpoint: this.settings.customerEndpoint(call.customerNumber),
-        app: this.settings.app,
-        appArgs: encodeLegArgs({ role: 'customer', callId: call.id }),
-        channelId: call.id,
-        timeout: this.settings.ringSeconds,
-        ...(this.settings.outboundCallerId ? { callerId: this.settings.outboundCallerId } : {}),
-      });
-    };
-    void this.critical(call, dial(), 'dial the customer');
+    void (async () => {
+      const bridgeId = call.bridgeId;
+      if (bridgeId) {
+        const joined = await this.critical(
+          call,
+          () => this.rest.addToBridge(bridgeId, operatorChannelId),
+          'connect the operator',
+        );
+        if (!joined) return;
+      }
+
+      // Not retried: a dial that timed out may have gone through, and a second one would ring
+      // the customer twice.
+      const dial = async () => {
+        await this.rest.originate({
+          endpoint: this.settings.customerEndpoint(call.customerNumber),
+          app: this.settings.app,
+          appArgs: encodeLegArgs({ role: 'customer', callId: call.id }),
+          channelId: call.id,
+          timeout: this.settings.ringSeconds,
+          ...(this.settings.outboundCallerId ? { callerId: this.settings.outboundCallerId } : {}),
+        });
+      };
+      await this.critical(call, dial, 'dial the customer', 1);
+    })();
   }
 
   private async joinAndRecord(call: TrackedCall, channelId: string): Promise<void> {
     if (!call.bridgeId) return;
 
+    const bridgeId = call.bridgeId;
     const joined = await this.critical(
       call,
-      this.rest.addToBridge(call.bridgeId, channelId),
+      () => this.rest.addToBridge(bridgeId, channelId),
       'connect the call',
     );
     if (!joined || !this.settings.recordCalls || !this.registry.call(call.id)) return;
@@ -337,8 +371,9 @@ export class AriCallFlow {
 
     const partners = this.registry.legsInSession(bridgeId);
     void (async () => {
-      for (const partner of partners)
+      for (const partner of partners) {
         await this.quietly(this.rest.hangup(partner.channelId), 'hang up');
+      }
       await this.quietly(this.rest.destroyBridge(bridgeId), 'close a supervisor bridge');
     })();
   }
@@ -353,17 +388,32 @@ export class AriCallFlow {
   }
 
   /**
-   * Runs a step the call cannot do without. If it fails the call ends as `failed`, unless the
-   * channel is simply gone, which its own ChannelDestroyed will report. True when it succeeded.
+   * Runs a step the call cannot do without, trying a temporary failure again a few times. If it
+   * still fails the call ends as `failed`, except when the channel is simply gone (its own
+   * ChannelDestroyed reports that) or the connection is down (reconciliation redoes the step).
+   * True when it succeeded.
    */
-  private async critical(call: TrackedCall, work: Promise<void>, action: string): Promise<boolean> {
+  private async critical(
+    call: TrackedCall,
+    work: () => Promise<void>,
+    action: string,
+    attempts = 3,
+  ): Promise<boolean> {
     try {
-      await work;
+      await retryTemporary(work, attempts, this.settings.retryDelayMs);
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
 
       const failure = wrapAriError(error, action);
+      if (failure.temporary && !this.settings.isConnected()) {
+        this.log.warn(
+          { err: failure, callId: call.id },
+          `could not ${action}; retrying on reconnect`,
+        );
+        return false;
+      }
+
       this.log.error({ err: failure, callId: call.id }, `could not ${action}; ending the call`);
       this.end(call, 'failed', { at: new Date(), providerCause: failure.message });
       return false;

@@ -32,6 +32,8 @@ export interface TrackedLeg {
   /** Its StasisStart was seen: a dialled leg has answered. */
   entered: boolean;
   ringingReported: boolean;
+  /** Dialled but not yet accepted by Asterisk: its absence from a channel list means nothing. */
+  pending: boolean;
 }
 
 /**
@@ -81,7 +83,7 @@ export class CallRegistry {
   addLeg(
     fields: Pick<TrackedLeg, 'channelId' | 'callId' | 'role'> & Partial<TrackedLeg>,
   ): TrackedLeg {
-    const leg: TrackedLeg = { entered: false, ringingReported: false, ...fields };
+    const leg: TrackedLeg = { entered: false, ringingReported: false, pending: false, ...fields };
     this.legs.set(leg.channelId, leg);
     return leg;
   }

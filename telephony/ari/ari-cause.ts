@@ -27,7 +27,7 @@ export function unansweredEndCause(cause: number): EndCause {
   return reason === 'declined' ? 'busy' : reason;
 }
 
-/** The provider cause kept on events: Asterisk's code and text, e.g. `19 User alerting, no answer`. */
+/** The provider cause kept on events, code and text: `19 User alerting, no answer`. */
 export function providerCause(cause: number, text: string): string {
   return text ? `${cause} ${text}` : String(cause);
 }

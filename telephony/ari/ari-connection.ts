@@ -55,6 +55,8 @@ export class AriConnection {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** Why the loop stopped on its own, kept in the status until the next start. */
+  private haltReason?: string;
   private state: ConnectionStatus = { connected: false, since: new Date() };
   private readonly log: Logger;
 
@@ -69,6 +71,7 @@ export class AriConnection {
     if (this.running) return;
 
     this.running = true;
+    this.haltReason = undefined;
     this.loop = this.run();
   }
 
@@ -103,7 +106,7 @@ export class AriConnection {
         const session = await this.open();
         failures = 0;
         const reason = await this.serve(session);
-        this.setDown(reason);
+        this.setDown(this.haltReason ?? reason);
       } catch (error) {
         const failure = wrapAriError(error, 'connect');
         this.setDown(failure.message);
@@ -120,7 +123,7 @@ export class AriConnection {
       await this.sleep(delayMs);
     }
 
-    this.setDown(undefined);
+    this.setDown(this.haltReason);
   }
 
   private async open(): Promise<Session> {
@@ -164,7 +167,8 @@ export class AriConnection {
       // Prepended, so they run before ari-client's: stop() marks the socket as closed on
       // purpose, and ari-client's handlers then leave it closed instead of reopening it.
       ws.prependListener('error', (error: unknown) => {
-        lastError = error;
+        // The first error says why; ws may add one for the abort that follows it.
+        lastError ??= error;
         client.stop();
       });
       ws.prependListener('close', (code: number) => {
@@ -224,13 +228,14 @@ export class AriConnection {
     if (isApplicationReplaced(event)) {
       // Another process subscribed the same application. Taking it back would only start a
       // tug of war, so this connection stops and says why.
+      this.running = false;
+      this.haltReason = `Another connection took over the ARI application "${this.settings.app}".`;
+      this.setDown(this.haltReason);
+      if (this.session) closeNow(this.session);
       this.log.error(
         { app: this.settings.app },
         'another ARI connection took over the application',
       );
-      this.running = false;
-      this.setDown(`Another connection took over the ARI application "${this.settings.app}".`);
-      if (this.session) closeNow(this.session);
       return;
     }
 

@@ -27,14 +27,8 @@ export function wrapAriError(error: unknown, action: string): TelephonyError {
 
   const network = networkCode(error);
   if (network) {
-    return new TelephonyError(
-      'ARI_UNREACHABLE',
-      `Asterisk could not ${action}: it is unreachable.`,
-      {
-        temporary: true,
-        cause: error,
-      },
-    );
+    const message = `Asterisk could not ${action}: it is unreachable.`;
+    return new TelephonyError('ARI_UNREACHABLE', message, { temporary: true, cause: error });
   }
 
   if (error instanceof Error) {

@@ -12,7 +12,7 @@ import type {
 } from '../provider';
 import { TelephonyError } from '../telephony-error';
 import { AriCallFlow } from './ari-call-flow';
-import { CallRegistry, type TrackedCall } from './ari-call-registry';
+import { CallRegistry, type TrackedCall, type TrackedLeg } from './ari-call-registry';
 import { AriConnection } from './ari-connection';
 import { isNotFound } from './ari-error';
 import { type AriHttpSettings, ariGet } from './ari-http';
@@ -113,6 +113,8 @@ class AriProvider implements TelephonyProvider {
         recordingFormat: config.recordingFormat ?? 'wav',
         recordCalls: options.recordCalls ?? true,
         ringSeconds: this.ringSeconds,
+        retryDelayMs: options.initialBackoffMs ?? 500,
+        isConnected: () => this.connection.status().connected,
         customerEndpoint: (number) => template.replaceAll('{number}', number),
         outboundCallerId: config.outboundCallerId,
       },
@@ -145,34 +147,22 @@ class AriProvider implements TelephonyProvider {
     // A new connect replaces an operator still ringing; that leg's end is no news.
     const previous = call.operatorLegId;
     call.operatorLegId = undefined;
-    if (previous)
+    if (previous) {
       void this.flow.quietly(this.rest.hangup(previous), 'hang up the previous operator');
-
-    if (!call.bridgeId) {
-      const bridgeId = `${this.config.app}-${randomUUID()}`;
-      await this.rest.createBridge(bridgeId);
-      call.bridgeId = bridgeId;
-      await this.rest.addToBridge(bridgeId, call.id);
     }
+
+    if (!call.bridgeId) call.bridgeId = await this.bridgeWithCustomer(call);
 
     const channelId = randomUUID();
-    const leg = this.registry.addLeg({ channelId, callId: call.id, role: 'operator', endpoint });
     call.operatorLegId = channelId;
     call.operatorEndpoint = endpoint;
-    try {
-      await this.rest.originate({
-        endpoint,
-        app: this.config.app,
-        appArgs: encodeLegArgs({ role: 'operator', callId: call.id }),
-        channelId,
-        timeout: this.ringSeconds,
-        ...(call.customerNumber ? { callerId: call.customerNumber } : {}),
-      });
-    } catch (error) {
-      this.registry.removeLeg(channelId);
+    const leg = await this.dialLeg(
+      { channelId, callId: call.id, role: 'operator', endpoint },
+      call.customerNumber,
+    ).catch((error: unknown) => {
       if (call.operatorLegId === channelId) call.operatorLegId = undefined;
       throw error;
-    }
+    });
 
     this.flow.reportRinging(call, leg, new Date());
   }
@@ -186,7 +176,7 @@ class AriProvider implements TelephonyProvider {
     const { app } = this.config;
     const callId = `${app}-${randomUUID()}`;
     const bridgeId = `${app}-${randomUUID()}`;
-    const operatorId = randomUUID();
+    const channelId = randomUUID();
 
     await this.rest.createBridge(bridgeId);
     this.registry.addCall({
@@ -194,28 +184,15 @@ class AriProvider implements TelephonyProvider {
       direction: 'outbound',
       customerNumber: request.to,
       bridgeId,
-      operatorLegId: operatorId,
+      operatorLegId: channelId,
       operatorEndpoint: request.endpoint,
-    });
-    this.registry.addLeg({
-      channelId: operatorId,
-      callId,
-      role: 'operator',
-      endpoint: request.endpoint,
     });
 
     try {
-      await this.rest.originate({
-        endpoint: request.endpoint,
-        app,
-        appArgs: encodeLegArgs({ role: 'operator', callId }),
-        channelId: operatorId,
-        timeout: this.ringSeconds,
-        callerId: request.to,
-      });
+      const operator = { channelId, callId, role: 'operator', endpoint: request.endpoint } as const;
+      await this.dialLeg(operator, request.to);
     } catch (error) {
       this.registry.forgetCall(callId);
-      this.registry.removeLeg(operatorId);
       void this.flow.quietly(this.rest.destroyBridge(bridgeId), 'close a bridge');
       throw error;
     }
@@ -271,63 +248,92 @@ class AriProvider implements TelephonyProvider {
    */
   async snoop(providerCallId: string, endpoint: string, mode: SnoopMode): Promise<void> {
     const call = this.liveCall(providerCallId);
-    const { app } = this.config;
-    const supervisorId = randomUUID();
-    const supervisorArgs = (bridgeId: string) => ({
+    const talking = call.answered && call.bridgeId && call.operatorLegId;
+    if (mode !== 'listen' && !talking) throw refused('The call has no conversation to join yet.');
+
+    const supervisor = {
+      channelId: randomUUID(),
+      callId: call.id,
+      role: 'supervisor',
       endpoint,
-      app,
-      appArgs: encodeLegArgs({ role: 'supervisor', callId: call.id, bridgeId }),
-      channelId: supervisorId,
-      timeout: this.ringSeconds,
-    });
-
-    if (mode !== 'listen' && !(call.answered && call.bridgeId && call.operatorLegId)) {
-      throw refused('The call has no conversation to join yet.');
-    }
-
+    } as const;
     if (mode === 'barge' && call.bridgeId) {
-      const bridgeId = call.bridgeId;
-      this.registry.addLeg({
-        channelId: supervisorId,
-        callId: call.id,
-        role: 'supervisor',
-        bridgeId,
-      });
-      await this.rest.originate(supervisorArgs(bridgeId)).catch((error: unknown) => {
-        this.registry.removeLeg(supervisorId);
-        throw error;
-      });
+      await this.dialLeg({ ...supervisor, bridgeId: call.bridgeId });
       return;
     }
 
-    const target = call.answered && call.operatorLegId ? call.operatorLegId : call.id;
+    // listen and whisper: a snoop channel on the operator (or, before an answer, the customer)
+    // and the supervisor meet in a bridge of their own.
+    const { app } = this.config;
     const bridgeId = `${app}-${randomUUID()}`;
     const snoopId = randomUUID();
     await this.rest.createBridge(bridgeId);
-    this.registry.addLeg({ channelId: snoopId, callId: call.id, role: 'snoop', bridgeId });
-    this.registry.addLeg({
-      channelId: supervisorId,
+    const snoop = this.registry.addLeg({
+      channelId: snoopId,
       callId: call.id,
-      role: 'supervisor',
+      role: 'snoop',
       bridgeId,
+      pending: true,
     });
 
     try {
-      await this.rest.snoop(target, {
+      await this.rest.snoop(talking ? (call.operatorLegId ?? call.id) : call.id, {
         spy: 'both',
         whisper: mode === 'whisper' ? 'out' : 'none',
         app,
         appArgs: encodeLegArgs({ role: 'snoop', callId: call.id, bridgeId }),
         snoopId,
       });
-      await this.rest.originate(supervisorArgs(bridgeId));
+      snoop.pending = false;
+      await this.dialLeg({ ...supervisor, bridgeId });
     } catch (error) {
       this.registry.removeLeg(snoopId);
-      this.registry.removeLeg(supervisorId);
       void this.flow.quietly(this.rest.hangup(snoopId), 'hang up a snoop channel');
       void this.flow.quietly(this.rest.destroyBridge(bridgeId), 'close a supervisor bridge');
       throw error;
     }
+  }
+
+  /**
+   * Dials a leg into the application, its purpose in the application arguments. It is tracked
+   * as pending until Asterisk accepts the dial, and forgotten if Asterisk refuses it.
+   */
+  private async dialLeg(
+    leg: Pick<TrackedLeg, 'channelId' | 'callId' | 'role' | 'endpoint' | 'bridgeId'> & {
+      endpoint: string;
+    },
+    callerId?: string,
+  ): Promise<TrackedLeg> {
+    const tracked = this.registry.addLeg({ ...leg, pending: true });
+    try {
+      await this.rest.originate({
+        endpoint: leg.endpoint,
+        app: this.config.app,
+        appArgs: encodeLegArgs(leg),
+        channelId: leg.channelId,
+        timeout: this.ringSeconds,
+        ...(callerId ? { callerId } : {}),
+      });
+    } catch (error) {
+      this.registry.removeLeg(leg.channelId);
+      throw error;
+    }
+
+    tracked.pending = false;
+    return tracked;
+  }
+
+  /** A new bridge holding the customer; kept only if both steps succeed. */
+  private async bridgeWithCustomer(call: TrackedCall): Promise<string> {
+    const bridgeId = `${this.config.app}-${randomUUID()}`;
+    await this.rest.createBridge(bridgeId);
+    try {
+      await this.rest.addToBridge(bridgeId, call.id);
+    } catch (error) {
+      void this.flow.quietly(this.rest.destroyBridge(bridgeId), 'close a bridge');
+      throw error;
+    }
+    return bridgeId;
   }
 
   private async reconnected(): Promise<void> {

@@ -35,24 +35,27 @@ export async function reconcile(deps: ReconcilerDeps): Promise<LiveCall[]> {
   const present = new Map(channels.map((channel) => [channel.id, channel]));
   const at = new Date();
 
-  adoptUnknownChannels(deps, channels, bridges);
+  const adopted = adoptUnknownChannels(deps, channels, bridges);
 
   const live: LiveCall[] = [];
   for (const call of registry.allCalls()) {
-    if (!isAlive(call, present)) {
+    if (!isAlive(call, present, registry)) {
       registry.forgetCall(call.id);
       await flow.tearDown(call);
       continue;
     }
 
-    catchUp(deps, call, present, bridges, at);
-    if (registry.call(call.id))
+    catchUp(deps, call, present, bridges, { at, adopted: adopted.has(call.id) });
+    if (registry.call(call.id)) {
       live.push({ providerCallId: call.id, state: call.answered ? 'up' : 'ringing' });
+    }
   }
 
+  // Legs whose end was missed. A leg still being dialled is not in the list yet.
   for (const leg of registry.allLegs()) {
-    if (!present.has(leg.channelId))
+    if (!present.has(leg.channelId) && !leg.pending) {
       flow.channelGone(leg.channelId, 0, { at, raw: { reconciled: true } });
+    }
   }
 
   for (const { name, callId } of registry.pendingRecordings()) {
@@ -68,8 +71,14 @@ export async function reconcile(deps: ReconcilerDeps): Promise<LiveCall[]> {
   return live;
 }
 
-function adoptUnknownChannels(deps: ReconcilerDeps, channels: AriChannel[], bridges: AriBridge[]) {
+/** Takes in the application's channels the adapter does not know; returns the calls adopted. */
+function adoptUnknownChannels(
+  deps: ReconcilerDeps,
+  channels: AriChannel[],
+  bridges: AriBridge[],
+): Set<string> {
   const { app, registry, flow } = deps;
+  const adopted = new Set<string>();
   const unknown = channels
     .filter((channel) => !registry.leg(channel.id))
     .map((channel) => ({ channel, args: stasisArgs(channel, app) }));
@@ -80,7 +89,10 @@ function adoptUnknownChannels(deps: ReconcilerDeps, channels: AriChannel[], brid
 
     flow.channelEntered(channel, args, { at: new Date(), raw: { reconciled: true, channel } });
     const call = registry.call(channel.id);
-    if (call) call.bridgeId = bridges.find((bridge) => bridge.channels.includes(channel.id))?.id;
+    if (!call) continue;
+
+    adopted.add(call.id);
+    call.bridgeId = bridges.find((bridge) => bridge.channels.includes(channel.id))?.id;
   }
 
   for (const { channel, args } of unknown) {
@@ -95,52 +107,72 @@ function adoptUnknownChannels(deps: ReconcilerDeps, channels: AriChannel[], brid
     if (leg.role === 'operator' && !call.operatorLegId) call.operatorLegId = channel.id;
     registry.addLeg({ ...leg, channelId: channel.id, ringingReported: true });
   }
+  return adopted;
 }
 
-function isAlive(call: TrackedCall, present: Map<string, AriChannel>): boolean {
+function isAlive(call: TrackedCall, present: Map<string, AriChannel>, registry: CallRegistry) {
   if (call.direction === 'inbound' || call.customerDialled) return present.has(call.id);
-  return call.operatorLegId !== undefined && present.has(call.operatorLegId);
+
+  const operatorId = call.operatorLegId;
+  if (operatorId === undefined) return false;
+  return present.has(operatorId) || registry.leg(operatorId)?.pending === true;
 }
 
-/** Applies what happened to a live call's operator and customer while the socket was down. */
+/** Applies what happened to a live call while the socket was down, and redoes lost steps. */
 function catchUp(
   deps: ReconcilerDeps,
   call: TrackedCall,
   present: Map<string, AriChannel>,
   bridges: AriBridge[],
-  at: Date,
+  { at, adopted }: { at: Date; adopted: boolean },
 ): void {
   const { app, registry, flow } = deps;
   const raw = { reconciled: true };
+  const inStasis = (channel: AriChannel | undefined): channel is AriChannel =>
+    channel !== undefined && stasisArgs(channel, app) !== undefined;
 
   const operatorId = call.operatorLegId;
   const operator = operatorId ? present.get(operatorId) : undefined;
-  if (operatorId && !operator) {
+  if (operatorId && !operator && !registry.leg(operatorId)?.pending) {
     flow.channelGone(operatorId, 0, { at, providerCause: `operator leg ended ${AWAY}`, raw });
     return;
   }
 
-  // The leg whose answer is awaited: the operator's, or for an outbound call whose operator is
-  // on the line, the customer's.
-  const awaited =
-    call.direction === 'outbound' && call.customerDialled ? present.get(call.id) : operator;
-  if (!awaited || call.answered || awaited.state !== 'Up') return;
+  // An answer cut off with the connection (an adopted call was answered when adopted).
+  const customer = present.get(call.id);
+  if (!adopted && call.direction === 'inbound' && customer && customer.state !== 'Up') {
+    flow.answerCustomer(call);
+  }
 
-  const args = stasisArgs(awaited, app);
-  if (args === undefined) return;
-
-  const completesCall = call.direction === 'inbound' || call.customerDialled;
-  const bridged = bridges.some(
-    (bridge) => bridge.id === call.bridgeId && bridge.channels.includes(awaited.id),
-  );
-  if (completesCall && bridged) {
-    // Talking already (found after a restart): only the state is caught up, not the bridge or
-    // the recording, which Asterisk still has.
-    const leg = registry.leg(awaited.id);
-    if (leg) leg.entered = true;
-    flow.converse(call, awaited.id, call.operatorEndpoint, { at, raw }, false);
+  // The leg whose answer was awaited: the operator's or, once the operator of an outbound call
+  // is on the line, the customer's.
+  const bridge = bridges.find((candidate) => candidate.id === call.bridgeId);
+  const awaited = call.direction === 'outbound' && call.customerDialled ? customer : operator;
+  if (!call.answered && inStasis(awaited) && awaited.state === 'Up') {
+    const completesCall = call.direction === 'inbound' || call.customerDialled;
+    if (completesCall && bridge?.channels.includes(awaited.id)) {
+      // Talking already (found after a restart): only the state is caught up, not the bridge or
+      // the recording, which Asterisk still has.
+      const leg = registry.leg(awaited.id);
+      if (leg) leg.entered = true;
+      flow.converse(call, awaited.id, call.operatorEndpoint, { at, raw }, false);
+    } else {
+      flow.channelEntered(awaited, stasisArgs(awaited, app) ?? [], { at, raw });
+    }
     return;
   }
 
-  flow.channelEntered(awaited, args, { at, raw });
+  // Parties who should be in the bridge and are not, because the step was cut off.
+  if (!bridge) return;
+  const operatorIn =
+    call.answered || (operatorId !== undefined && registry.leg(operatorId)?.entered);
+  const expected = [
+    call.direction === 'inbound' || call.answered ? customer : undefined,
+    operatorIn ? operator : undefined,
+  ];
+  for (const channel of expected) {
+    if (inStasis(channel) && !bridge.channels.includes(channel.id)) {
+      flow.rejoin(call, bridge.id, channel.id);
+    }
+  }
 }

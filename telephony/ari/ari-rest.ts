@@ -1,5 +1,6 @@
 import type { AriClient } from 'ari-client';
 import { z } from 'zod';
+import { TelephonyError } from '../telephony-error';
 import { wrapAriError } from './ari-error';
 import { type AriBridge, ariBridgeSchema, type AriChannel, ariChannelSchema } from './ari-events';
 import { withTimeout } from './ari-timeout';
@@ -26,12 +27,12 @@ export class AriRest {
 
   async listChannels(): Promise<AriChannel[]> {
     const channels = await this.call('list its channels', (c) => c.channels.list());
-    return z.array(ariChannelSchema).parse(channels);
+    return parseAnswer(z.array(ariChannelSchema), channels, 'channel list');
   }
 
   async listBridges(): Promise<AriBridge[]> {
     const bridges = await this.call('list its bridges', (c) => c.bridges.list());
-    return z.array(ariBridgeSchema).parse(bridges);
+    return parseAnswer(z.array(ariBridgeSchema), bridges, 'bridge list');
   }
 
   async answer(channelId: string): Promise<void> {
@@ -43,11 +44,10 @@ export class AriRest {
   }
 
   async originate(params: OriginateParams): Promise<AriChannel> {
-    const { channelId, endpoint } = params;
-    const channel = await this.call(`dial ${endpoint}`, (c) =>
-      c.channels.originate({ ...params, channelId }),
+    const channel = await this.call(`dial ${params.endpoint}`, (c) =>
+      c.channels.originate({ ...params }),
     );
-    return ariChannelSchema.parse(channel);
+    return parseAnswer(ariChannelSchema, channel, 'new channel');
   }
 
   async createBridge(bridgeId: string): Promise<void> {
@@ -111,4 +111,18 @@ export class AriRest {
       throw wrapAriError(error, action);
     }
   }
+}
+
+function parseAnswer<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  answer: unknown,
+  what: string,
+): T {
+  const parsed = schema.safeParse(answer);
+  if (parsed.success) return parsed.data;
+
+  throw new TelephonyError('ARI_BAD_ANSWER', `Asterisk answered with an unexpected ${what}.`, {
+    temporary: false,
+    cause: parsed.error,
+  });
 }

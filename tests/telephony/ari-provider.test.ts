@@ -16,6 +16,11 @@ class ServerSide {
   readonly reconnects: LiveCall[][] = [];
   private readonly changes = new EventEmitter();
 
+  /** Something else the test waits on changed (a log line). */
+  notify = () => {
+    this.changes.emit('change');
+  };
+
   onEvent = async (event: TelephonyEvent) => {
     this.events.push(event);
     this.changes.emit('change');
@@ -64,12 +69,13 @@ class ServerSide {
   }
 }
 
-/** A pino logger whose lines the test can read. */
-function capturedLogger() {
+/** A pino logger whose lines the test can read, and wait for through `onLine`. */
+function capturedLogger(onLine: () => void) {
   const lines: { level: number; msg: string; type?: string; [key: string]: unknown }[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line));
+      onLine();
       done();
     },
   });
@@ -111,7 +117,7 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     fake = new FakeAriServer({ username: 'crm', password: 'secret', app: 'crm' });
     await fake.start();
     server = new ServerSide();
-    logs = capturedLogger();
+    logs = capturedLogger(server.notify);
     unhandled.length = 0;
   });
 
@@ -156,23 +162,33 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     return { callId, operatorId: operator.id, recordingName: recording.name };
   }
 
-  it('offers an inbound call with the caller number and the dialled number, and answers it', async () => {
+  it('offers an inbound call with the caller and dialled numbers, and answers it', async () => {
     await startProvider();
 
     const callId = fake.startInboundCall({ from: '+442071234567', to: '100' });
     const offered = await server.event('call.offered', callId);
 
     expect(offered).toMatchObject({ direction: 'inbound', from: '+442071234567', to: '100' });
-    await fake.waitFor('the caller answered', () => fake.asterisk.channels.get(callId)?.state === 'Up');
+    await fake.waitFor(
+      'the caller answered',
+      () => fake.asterisk.channels.get(callId)?.state === 'Up',
+    );
     expect(fake.requests).toContainEqual(
-      expect.objectContaining({ method: 'POST', path: `/ari/channels/${callId}/answer`, status: 204 }),
+      expect.objectContaining({
+        method: 'POST',
+        path: `/ari/channels/${callId}/answer`,
+        status: 204,
+      }),
     );
   });
 
   it('passes a repeated StasisStart on to the server and keeps working', async () => {
     await startProvider();
     const callId = await offeredCall();
-    await fake.waitFor('the caller answered', () => fake.asterisk.channels.get(callId)?.state === 'Up');
+    await fake.waitFor(
+      'the caller answered',
+      () => fake.asterisk.channels.get(callId)?.state === 'Up',
+    );
 
     fake.repeatStasisStart(callId);
     await server.waitFor('a second offer', () => server.all('call.offered', callId).length === 2);
@@ -184,7 +200,7 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     expect(answers).toHaveLength(1);
   });
 
-  it('reports a caller who hangs up before anyone answers as abandoned, with the Q.850 cause', async () => {
+  it('reports a caller who hangs up before an answer as abandoned, with the cause', async () => {
     await startProvider();
     const callId = await offeredCall();
 
@@ -221,7 +237,7 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     expect(server.all('call.offered')).toHaveLength(1);
   });
 
-  it('ends a talking call as completed, reports the recording and fetches its WAV audio', async () => {
+  it('ends a talking call as completed, then reports and fetches its WAV recording', async () => {
     const active = await startProvider();
     const { callId, operatorId, recordingName } = await talkingCall(active);
 
@@ -234,11 +250,32 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     expect(fake.asterisk.bridges.size).toBe(0);
 
     const audio = await read(await active.fetchRecording(ready.recordingId));
-    expect(audio.equals(fake.asterisk.storedRecordings.get(recordingName)?.audio ?? Buffer.alloc(0))).toBe(
-      true,
-    );
+    expect(
+      audio.equals(fake.asterisk.storedRecordings.get(recordingName)?.audio ?? Buffer.alloc(0)),
+    ).toBe(true);
     expect(audio.subarray(0, 4).toString('ascii')).toBe('RIFF');
     expect(audio.subarray(8, 12).toString('ascii')).toBe('WAVE');
+  });
+
+  it('starts and stops a recording on request when calls are not recorded by default', async () => {
+    const active = await startProvider({ recordCalls: false });
+    const callId = await offeredCall();
+    await active.connect(callId, 'PJSIP/anna');
+    fake.answer((await fake.waitForOrigination('PJSIP/anna')).id);
+    await server.event('call.answered', callId);
+    expect(fake.requests.some((r) => r.path.endsWith('/record'))).toBe(false);
+
+    await active.startRecording?.(callId);
+    const recording = await fake.waitFor(
+      'a recording',
+      () => [...fake.asterisk.liveRecordings.values()][0],
+    );
+    await active.stopRecording?.(callId);
+
+    expect(await server.event('recording.ready', callId)).toMatchObject({
+      recordingId: recording.name,
+    });
+    expect(fake.asterisk.channels.has(callId)).toBe(true);
   });
 
   it.each([
@@ -246,7 +283,7 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     ['busy', 'busy'],
     ['unavailable', 'failed'],
   ] as const)(
-    'reports an operator leg that ends %s as operator.unanswered (%s) and keeps the caller for another',
+    'reports an operator leg that ends %s as unanswered (%s) and keeps the caller',
     async (failure, reason) => {
       const active = await startProvider();
       const callId = await offeredCall();
@@ -264,11 +301,13 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
 
       await active.connect(callId, 'PJSIP/boris');
       fake.answer((await fake.waitForOrigination('PJSIP/boris')).id);
-      expect(await server.event('call.answered', callId)).toMatchObject({ endpoint: 'PJSIP/boris' });
+      expect(await server.event('call.answered', callId)).toMatchObject({
+        endpoint: 'PJSIP/boris',
+      });
     },
   );
 
-  it('hangs up a ringing operator when the caller gives up, and ends the call as abandoned', async () => {
+  it('hangs up a ringing operator when the caller gives up: the call is abandoned', async () => {
     const active = await startProvider();
     const callId = await offeredCall();
     await active.connect(callId, 'PJSIP/anna');
@@ -281,23 +320,28 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     expect(server.all('operator.unanswered', callId)).toEqual([]);
   });
 
-  it('places an outbound call: the operator first, then the customer into the same bridge', async () => {
+  it('places an outbound call: the operator first, then the customer', async () => {
     const active = await startProvider();
 
-    const { providerCallId } = await active.originate({ endpoint: 'PJSIP/anna', to: '+442079460000' });
+    const { providerCallId } = await active.originate({
+      endpoint: 'PJSIP/anna',
+      to: '+442079460000',
+    });
     const operator = await fake.waitForOrigination('PJSIP/anna');
     fake.answer(operator.id);
     const customer = await fake.waitForOrigination('PJSIP/+442079460000@trunk');
     expect(customer.id).toBe(providerCallId);
     fake.answer(customer.id);
 
-    expect(await server.event('call.answered', providerCallId)).toMatchObject({ endpoint: 'PJSIP/anna' });
+    expect(await server.event('call.answered', providerCallId)).toMatchObject({
+      endpoint: 'PJSIP/anna',
+    });
     fake.hangup(operator.id);
     expect(await server.event('call.ended', providerCallId)).toMatchObject({ cause: 'completed' });
     expect(server.all('call.offered')).toEqual([]);
   });
 
-  it('lets a supervisor listen through a snoop channel, and cleans up when they hang up', async () => {
+  it('lets a supervisor listen through a snoop channel, and cleans up after', async () => {
     const active = await startProvider();
     const { callId, operatorId } = await talkingCall(active);
 
@@ -316,12 +360,14 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
 
     fake.hangup(supervisor.id);
 
-    await fake.waitFor('the snoop channel gone', () => !fake.asterisk.channels.has(snoop.id));
-    expect(fake.asterisk.channels.has(callId)).toBe(true);
-    expect([...fake.asterisk.bridges.values()].map((b) => b.channels.length)).toEqual([2]);
+    await fake.waitFor('the supervisor bridge closed', () => fake.asterisk.bridges.size === 1);
+    expect(fake.asterisk.channels.has(snoop.id)).toBe(false);
+    expect([...fake.asterisk.bridges.values()][0]?.channels.sort()).toEqual(
+      [callId, operatorId].sort(),
+    );
   });
 
-  it('lists the call still up after the events socket drops mid-call, and goes on with it', async () => {
+  it('lists the call still up after the socket drops mid-call, and goes on', async () => {
     const active = await startProvider();
     const { callId } = await talkingCall(active);
 
@@ -336,17 +382,21 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     expect(await server.event('call.ended', callId)).toMatchObject({ cause: 'completed' });
   });
 
-  it('after Asterisk was unreachable, leaves out a call that ended meanwhile and offers one that arrived', async () => {
+  it('after an outage, lists the calls still up and offers one that came meanwhile', async () => {
     await startProvider();
     const ended = await offeredCall('+441111111111');
     const waiting = await offeredCall('+442222222222');
 
     await fake.refuseConnections();
-    await server.waitFor('the provider seeing the loss', () => provider?.status().connected === false);
+    await server.waitFor(
+      'the provider seeing the loss',
+      () => provider?.status().connected === false,
+    );
     fake.hangup(ended);
     const arrived = fake.startInboundCall({ from: '+443333333333', to: '100' });
-    await server.waitFor('a few refused attempts', () =>
-      logs.lines.filter((l) => l.msg === 'ARI connection attempt failed').length >= 2,
+    await server.waitFor(
+      'a few refused attempts',
+      () => logs.lines.filter((l) => l.msg === 'ARI connection attempt failed').length >= 2,
     );
     expect(provider?.status().error).toMatch(/unreachable/);
     await fake.acceptConnections();
@@ -376,7 +426,7 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     );
   });
 
-  it('keeps retrying refused credentials without crashing, shows why, and connects once they are accepted', async () => {
+  it('keeps retrying refused credentials, shows why, and connects once accepted', async () => {
     fake.setCredentials('crm', 'rotated');
     const active = await startProvider({ wait: false });
 
@@ -394,7 +444,7 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     expect(active.status().error).toBeUndefined();
   });
 
-  it('keeps retrying while Asterisk does not serve a resource declaration, instead of crashing', async () => {
+  it('keeps retrying, not crashing, while a resource declaration is missing', async () => {
     fake.breakApiDocs('recordings');
     const active = await startProvider({ wait: false });
 
@@ -411,7 +461,7 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     expect(active.status().connected).toBe(true);
   });
 
-  it('ignores an event type the api-docs do not declare, and a message that is not JSON', async () => {
+  it('ignores an event type the api-docs do not declare, and a non-JSON message', async () => {
     await startProvider();
 
     fake.sendUnknownEvent('ChannelTransfer');
@@ -421,7 +471,10 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     expect(server.all('call.offered', callId)).toHaveLength(1);
     expect(fake.socketsAccepted).toBe(1);
     expect(logs.lines).toContainEqual(
-      expect.objectContaining({ type: 'ChannelTransfer', msg: 'ignored an ARI event type the api-docs do not declare' }),
+      expect.objectContaining({
+        type: 'ChannelTransfer',
+        msg: 'ignored an ARI event type the api-docs do not declare',
+      }),
     );
     expect(logs.lines).toContainEqual(
       expect.objectContaining({ msg: 'ignored an ARI message that is not a JSON event' }),
@@ -431,7 +484,10 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
   it('fails a command Asterisk answers too slowly with a temporary error', async () => {
     const active = await startProvider({ requestTimeoutMs: 100 });
     const callId = await offeredCall();
-    await fake.waitFor('the caller answered', () => fake.asterisk.channels.get(callId)?.state === 'Up');
+    await fake.waitFor(
+      'the caller answered',
+      () => fake.asterisk.channels.get(callId)?.state === 'Up',
+    );
 
     fake.setRestDelay(1000);
 
@@ -461,8 +517,37 @@ describe('the ARI provider, through the real ari-client, against a fake Asterisk
     await server.reconnect(1);
     expect(fake.socketsAccepted).toBe(2);
     expect(logs.lines).toContainEqual(
-      expect.objectContaining({ msg: 'Asterisk did not answer a ping; dropping the events socket' }),
+      expect.objectContaining({
+        msg: 'Asterisk did not answer a ping; dropping the events socket',
+      }),
     );
+  });
+
+  it('steps back, and says why, when another connection takes over the application', async () => {
+    const first = await startProvider();
+    const second = createAriProvider(
+      { url: fake.url, username: 'crm', password: 'secret', app: 'crm', logger: logs.logger },
+      FAST,
+    );
+    const secondServer = new ServerSide();
+
+    try {
+      await second.start({ onEvent: secondServer.onEvent, onReconnect: secondServer.onReconnect });
+      await secondServer.reconnect(0);
+      await server.waitFor('the first provider stepping back', () =>
+        logs.lines.some((line) => line.msg === 'another ARI connection took over the application'),
+      );
+
+      expect(first.status()).toMatchObject({
+        connected: false,
+        error: 'Another connection took over the ARI application "crm".',
+      });
+      const callId = fake.startInboundCall({ from: '+441111111111', to: '100' });
+      await secondServer.event('call.offered', callId);
+      expect(server.all('call.offered')).toEqual([]);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('stops retrying and says it is disconnected once stopped', async () => {
@@ -491,6 +576,7 @@ describe('unansweredReason', () => {
 
 async function read(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  for await (const chunk of stream)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }

@@ -14,6 +14,8 @@ class Connection {
   /** The server refused the session: the console must sign in again. */
   refused = $state(false);
   socket: ConsoleSocket | undefined;
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   open(): ConsoleSocket {
     this.close();
@@ -35,15 +37,33 @@ class Connection {
       if (reason === 'io server disconnect') socket.connect();
     });
     socket.on('connect_error', (error) => {
-      if (error.message === 'UNAUTHENTICATED') this.refused = true;
+      if (error.message === 'UNAUTHENTICATED') {
+        this.refused = true;
+        return;
+      }
+
       this.state = 'lost';
+      // A refusal by the server's middleware (its database briefly away) stops Socket.IO's own
+      // retries; the console keeps trying, a little slower each time.
+      if (!socket.active) this.retryLater(socket);
     });
+    socket.on('connect', () => (this.retries = 0));
 
     this.socket = socket;
     return socket;
   }
 
+  private retryLater(socket: ConsoleSocket): void {
+    const delay = Math.min(1000 * 2 ** this.retries, 10_000);
+    this.retries += 1;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (this.socket === socket && !socket.connected) socket.connect();
+    }, delay);
+  }
+
   close(): void {
+    clearTimeout(this.retryTimer);
     this.socket?.disconnect();
     this.socket = undefined;
   }

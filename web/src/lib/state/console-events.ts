@@ -5,6 +5,7 @@ import { announceCustomerChanged } from './customer-changes';
 import { myWork } from './my-work.svelte';
 import { notices } from './notices.svelte';
 import { presence } from './presence.svelte';
+import { session } from './session.svelte';
 
 /**
  * Routes the server's events to the console's state. On every connect (the first and each
@@ -32,7 +33,11 @@ export function wireConsoleEvents(socket: ConsoleSocket, hooks: { onPop: () => v
     void myWork.refresh();
   });
   socket.on('presence:changed', (payload) => presence.receive(payload));
-  socket.on('customer:changed', (change) => announceCustomerChanged(change));
+  socket.on('customer:changed', (change) => {
+    // This user's own saves come back too; the inputs already hold them, and a late echo of
+    // an older save must not overwrite newer typing.
+    if (change.byUserId !== session.user?.id) announceCustomerChanged(change);
+  });
   socket.on('callback:due', (callback) => {
     if (myWork.announce(callback.callbackId)) {
       notices.show('warning', t.work.callbackDue(callback.customerName));

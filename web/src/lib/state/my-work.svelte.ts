@@ -18,9 +18,13 @@ class MyWork {
   /** Open callbacks due by the end of today, the longest overdue first. */
   get todaysCallbacks(): CallbackTask[] {
     const end = endOfToday().getTime();
-    return this.callbacks
-      .filter((callback) => Date.parse(callback.due_at) <= end)
-      .sort((a, b) => Date.parse(a.due_at) - Date.parse(b.due_at));
+    return byDueTime(this.callbacks.filter((callback) => Date.parse(callback.due_at) <= end));
+  }
+
+  /** Open callbacks of the coming days, the soonest first. */
+  get laterCallbacks(): CallbackTask[] {
+    const end = endOfToday().getTime();
+    return byDueTime(this.callbacks.filter((callback) => Date.parse(callback.due_at) > end));
   }
 
   async refresh(): Promise<void> {
@@ -74,3 +78,7 @@ class MyWork {
 }
 
 export const myWork = new MyWork();
+
+function byDueTime(callbacks: CallbackTask[]): CallbackTask[] {
+  return [...callbacks].sort((a, b) => Date.parse(a.due_at) - Date.parse(b.due_at));
+}
