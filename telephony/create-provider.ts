@@ -8,7 +8,13 @@ export interface ProviderSettings {
   logger: Logger;
   sim?: Omit<SimProviderOptions, 'logger'>;
   ari?: { url: string; username: string; password: string; app: string };
-  twilio?: { accountSid: string; authToken: string; number: string; apiUrl?: string; publicUrl: string };
+  twilio?: {
+    accountSid: string;
+    authToken: string;
+    number: string;
+    apiUrl?: string;
+    publicUrl: string;
+  };
 }
 
 /**
@@ -22,7 +28,8 @@ export async function createProvider(settings: ProviderSettings): Promise<Teleph
     case 'sim':
       return new SimProvider({ ...settings.sim, logger });
     case 'ari': {
-      if (!settings.ari) throw new Error('the ARI provider needs ARI_URL, ARI_USERNAME, ARI_PASSWORD');
+      if (!settings.ari)
+        throw new Error('the ARI provider needs ARI_URL, ARI_USERNAME, ARI_PASSWORD');
       const { createAriProvider } = await import('./ari/ari-provider');
       return createAriProvider({ ...settings.ari, logger });
     }

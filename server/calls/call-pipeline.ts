@@ -175,10 +175,12 @@ export class CallPipeline {
   private async ended(call: Call, event: CallEndedEvent): Promise<void> {
     const { db, users } = this.deps;
     const missed = call.answered_at === null;
+    // A provider that only learns of the answer from another leg may call it abandoned.
+    const cause = event.cause === 'abandoned' && !missed ? 'completed' : event.cause;
     const ended = await transitionCall(db, call.id, NOT_ENDED, {
       state: 'ended',
       ended_at: event.at,
-      end_cause: event.cause,
+      end_cause: cause,
       missed,
     });
     if (!ended) return;

@@ -11,7 +11,7 @@ import type {
   WebhookRequest,
   WebhookResponse,
 } from '../provider';
-import type { TelephonyError } from '../telephony-error';
+import { TelephonyError } from '../telephony-error';
 import { AnswerSlots } from './answer-slots';
 import { CallFacts } from './call-facts';
 import { dialCustomerTwiml, dialOperatorTwiml } from './twiml';
@@ -199,7 +199,7 @@ export class TwilioProvider implements TelephonyProvider {
       );
       this.options.logger.info('the Twilio account answered');
     } catch (error) {
-      const temporary = (error as TelephonyError).temporary;
+      const temporary = error instanceof TelephonyError && error.temporary;
       this.options.logger.warn({ err: error, attempt }, 'the Twilio account check failed');
       if (!temporary || !this.onEvent) return;
 

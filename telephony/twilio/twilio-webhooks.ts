@@ -50,7 +50,10 @@ export class TwilioWebhooks {
     const { options } = this;
     const signedUrl = options.urls.signed(request.originalUrl);
     if (!isSignedByTwilio(options.authToken, signedUrl, request.headers, request.params)) {
-      options.logger.warn({ path: request.path }, 'refused a Twilio webhook without a valid signature');
+      options.logger.warn(
+        { path: request.path },
+        'refused a Twilio webhook without a valid signature',
+      );
       return text(403, 'The X-Twilio-Signature header is missing or wrong.');
     }
 
@@ -123,7 +126,8 @@ export class TwilioWebhooks {
     const progress = parsed.data;
     const stampedAt = timestampOf(progress.Timestamp);
     const stamp = { status: progress.CallStatus, sequence: progress.SequenceNumber, at: stampedAt };
-    if (!this.order.admit(progress.CallSid, stamp)) return this.late(progress.CallSid, stamp.status);
+    if (!this.order.admit(progress.CallSid, stamp))
+      return this.late(progress.CallSid, stamp.status);
 
     const base = { providerCallId: progress.CallSid, at: stampedAt ?? new Date(), raw: params };
     const clickToDial = progress.Direction?.startsWith('outbound') ?? false;
@@ -155,7 +159,8 @@ export class TwilioWebhooks {
     const progress = parsed.data;
     const stampedAt = timestampOf(progress.Timestamp);
     const stamp = { status: progress.CallStatus, sequence: progress.SequenceNumber, at: stampedAt };
-    if (!this.order.admit(progress.CallSid, stamp)) return this.late(progress.CallSid, stamp.status);
+    if (!this.order.admit(progress.CallSid, stamp))
+      return this.late(progress.CallSid, stamp.status);
 
     const callSid = progress.ParentCallSid;
     const base = { providerCallId: callSid, at: stampedAt ?? new Date(), raw: params };
@@ -163,7 +168,8 @@ export class TwilioWebhooks {
 
     switch (progress.CallStatus) {
       case 'ringing':
-        if (leg === 'operator') await sink({ ...base, type: 'call.ringing', endpoint: progress.To });
+        if (leg === 'operator')
+          await sink({ ...base, type: 'call.ringing', endpoint: progress.To });
         break;
       case 'in-progress':
       case 'answered':
@@ -171,7 +177,12 @@ export class TwilioWebhooks {
         // A completed leg was answered first, so it stands in for an answer callback that is late
         // or lost; the pipeline applies an answer once.
         this.options.facts.answered(callSid);
-        await sink({ ...base, ...endpoint, type: 'call.answered', at: answeredAt(progress, base.at) });
+        await sink({
+          ...base,
+          ...endpoint,
+          type: 'call.answered',
+          at: answeredAt(progress, base.at),
+        });
         break;
       default:
         // An unanswered leg is acted on once, from the dial's result, which can re-route the caller.
@@ -249,7 +260,11 @@ export class TwilioWebhooks {
     if (recording.RecordingStatus !== 'completed') {
       const failed = recording.RecordingStatus !== 'in-progress';
       this.options.logger[failed ? 'warn' : 'debug'](
-        { callSid: recording.CallSid, recordingSid: recording.RecordingSid, error: recording.ErrorCode },
+        {
+          callSid: recording.CallSid,
+          recordingSid: recording.RecordingSid,
+          error: recording.ErrorCode,
+        },
         `Twilio reports the recording ${recording.RecordingStatus}`,
       );
       return xml(emptyTwiml());

@@ -11,7 +11,8 @@ export type DialTarget =
 /** Reads an operator's `endpoint` field: `client:anna`, `sip:anna@pbx.example` or a number. */
 export function dialTarget(endpoint: string): DialTarget {
   const trimmed = endpoint.trim();
-  if (/^client:/i.test(trimmed)) return { kind: 'client', identity: trimmed.slice('client:'.length) };
+  if (/^client:/i.test(trimmed))
+    return { kind: 'client', identity: trimmed.slice('client:'.length) };
   if (/^sips?:/i.test(trimmed)) return { kind: 'sip', uri: trimmed };
 
   return { kind: 'number', number: trimmed };

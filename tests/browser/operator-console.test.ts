@@ -51,6 +51,8 @@ describe('the operator console', () => {
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (m) => console.log('BROWSER', m.type(), m.text()));
+    page.on('websocket', (ws) => { console.log('WS open', ws.url()); ws.on('close', () => console.log('WS closed')); });
   }, 180_000);
 
   afterAll(async () => {
@@ -130,7 +132,9 @@ describe('the operator console', () => {
     engine.opts.allowRequest = (_req: unknown, allow: (error: string, ok: boolean) => void) =>
       allow('the network is down', false);
     await context.setOffline(true);
+    console.log('sockets before', (await server.hub.io.fetchSockets()).length);
     server.hub.io.disconnectSockets(true);
+    console.log('sockets after', (await server.hub.io.fetchSockets()).length);
     await lost.waitFor();
 
     await card().getByLabel('Company').fill('Romashka Group');

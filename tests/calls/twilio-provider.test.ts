@@ -60,8 +60,14 @@ describe('Twilio as the telephony provider', () => {
       await server.testDatabase.db.updateTable('users').set({ status: 'offline' }).execute();
     }
     const identity = `agent-${Math.random().toString(36).slice(2, 8)}`;
-    const teamId = (await server.testDatabase.db.selectFrom('teams').select('id').executeTakeFirstOrThrow()).id;
-    const user = await createUser(server, { role: 'operator', teamId, endpoint: `client:${identity}` });
+    const teamId = (
+      await server.testDatabase.db.selectFrom('teams').select('id').executeTakeFirstOrThrow()
+    ).id;
+    const user = await createUser(server, {
+      role: 'operator',
+      teamId,
+      endpoint: `client:${identity}`,
+    });
     const cookie = await login(server, user.email);
     const api = apiClient(server, cookie);
     const console = new ConsoleSocket(server, cookie);
@@ -187,7 +193,12 @@ describe('Twilio as the telephony provider', () => {
 
   it('applies status callbacks in SequenceNumber order, so late and repeated ones change nothing', async () => {
     const { agent, call, card, legCallback } = await ringingCall();
-    const leg = { sid: makeSid('CA'), parentSid: call.sid, from: call.from, to: `client:${agent.identity}` };
+    const leg = {
+      sid: makeSid('CA'),
+      parentSid: call.sid,
+      from: call.from,
+      to: `client:${agent.identity}`,
+    };
     const answeredAt = new Date(Date.now() - 42_000);
     const endedAt = new Date();
 
@@ -244,14 +255,26 @@ describe('Twilio as the telephony provider', () => {
     expect(ended.missed).toBe(true);
     expect(ended.endCause).toBe('abandoned');
     const callbacks = await agent.api.get('/api/callbacks?scope=team');
-    expect(callbacks.body.some((cb: { call_id: string }) => cb.call_id === card.call.id)).toBe(true);
+    expect(callbacks.body.some((cb: { call_id: string }) => cb.call_id === card.call.id)).toBe(
+      true,
+    );
     expect((await agent.api.get('/api/me')).body.status).toBe('available');
   });
 
   it('stores the recording Twilio reports, downloaded with the account credentials', async () => {
     const { agent, call, card, legCallback, recordingCallback } = await ringingCall();
-    const leg = { sid: makeSid('CA'), parentSid: call.sid, from: call.from, to: `client:${agent.identity}` };
-    await twilio.legStatus(legCallback, { ...leg, status: 'in-progress', sequence: 2, at: new Date() });
+    const leg = {
+      sid: makeSid('CA'),
+      parentSid: call.sid,
+      from: call.from,
+      to: `client:${agent.identity}`,
+    };
+    await twilio.legStatus(legCallback, {
+      ...leg,
+      status: 'in-progress',
+      sequence: 2,
+      at: new Date(),
+    });
     await twilio.callStatus({
       sid: call.sid,
       status: 'completed',
@@ -278,7 +301,9 @@ describe('Twilio as the telephony provider', () => {
     const audio = await fs.readFile(path.join(server.config.dataDir, 'recordings', recording.path));
     expect(audio.subarray(0, 4).toString()).toBe('RIFF');
     expect(Number(recording.bytes)).toBe(audio.length);
-    const download = twilioApi.requests.find((request) => request.path.endsWith(`${recordingSid}.wav`));
+    const download = twilioApi.requests.find((request) =>
+      request.path.endsWith(`${recordingSid}.wav`),
+    );
     expect(download?.authorized).toBe(true);
     expect(download?.status).toBe(200);
   });
@@ -346,7 +371,12 @@ describe('Twilio as the telephony provider', () => {
     expect(create.params.To).toBe(`client:${agent.identity}`);
     expect(create.params.From).toBe(COMPANY_NUMBER);
     expect(create.params.StatusCallback).toBe(`${PUBLIC_URL}/telephony/twilio/status`);
-    expect(create.params.StatusCallbackEvent).toEqual(['initiated', 'ringing', 'answered', 'completed']);
+    expect(create.params.StatusCallbackEvent).toEqual([
+      'initiated',
+      'ringing',
+      'answered',
+      'completed',
+    ]);
     const twiml = String(create.params.Twiml);
     expect(twimlText(twiml, 'Number')).toBe('+14155550123');
     expect(twimlAttribute(twiml, 'Dial', 'callerId')).toBe(COMPANY_NUMBER);
@@ -369,7 +399,10 @@ describe('Twilio as the telephony provider', () => {
       to: '+14155550123',
       at: new Date(),
     });
-    await agent.console.next('call:updated', (c) => c.id === placed.body.id && c.state === 'answered');
+    await agent.console.next(
+      'call:updated',
+      (c) => c.id === placed.body.id && c.state === 'answered',
+    );
     await twilio.callStatus({
       sid: callSid ?? '',
       status: 'completed',
@@ -400,7 +433,12 @@ describe('Twilio as the telephony provider', () => {
       "Twilio could not place the call: Invalid 'To' Phone Number: +14155550199 (Twilio error 21211).",
     );
 
-    twilioApi.failNext({ status: 503, code: 20503, message: 'Service Unavailable', match: /Calls\.json$/ });
+    twilioApi.failNext({
+      status: 503,
+      code: 20503,
+      message: 'Service Unavailable',
+      match: /Calls\.json$/,
+    });
     const unavailable = await agent.api.post('/api/calls/originate', { number: '+1 415 555 0199' });
 
     expect(unavailable.status).toBe(503);
@@ -410,7 +448,10 @@ describe('Twilio as the telephony provider', () => {
   });
 
   it('sends a text message from the company number', async () => {
-    const sent = await server.telephony.sendSms?.('+14155550142', 'Your callback is booked for 3 pm.');
+    const sent = await server.telephony.sendSms?.(
+      '+14155550142',
+      'Your callback is booked for 3 pm.',
+    );
 
     expect(sent?.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
     expect(twilioApi.messages.at(-1)).toMatchObject({

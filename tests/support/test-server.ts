@@ -13,11 +13,12 @@ export interface TestServer extends RunningServer {
 
 /**
  * The real server on a free port, over a fresh database of the run's PostgreSQL. `env` adds
- * environment variables (as strings, parsed by the real configuration loader).
+ * environment variables (as strings, parsed by the real configuration loader); `provider`, a
+ * telephony provider built by the test (one pointed at a fake PBX), replaces the configured one.
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: Partial<Pick<StartOptions, 'web'>> = {},
+  options: Partial<Pick<StartOptions, 'web' | 'provider'>> = {},
 ): Promise<TestServer> {
   const testDatabase = await createTestDatabase();
   const config = loadConfig({

@@ -2,13 +2,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { generateWav } from '../../../telephony/sim/wav';
-import {
-  accountJson,
-  callJson,
-  errorBody,
-  makeSid,
-  messageJson,
-} from './twilio-rest-shapes';
+import { accountJson, callJson, errorBody, makeSid, messageJson } from './twilio-rest-shapes';
 import type { FakeCall, TwilioErrorBody } from './twilio-rest-shapes';
 
 /** One request the fake answered, for tests to assert what the adapter asked Twilio for. */
@@ -140,7 +134,11 @@ export class FakeTwilioServer {
    * Resolves with the first truthy value of `check`, evaluated now and after every request.
    * Fails after `timeoutMs` naming `what`, a guard against a hung test rather than a timing bet.
    */
-  waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+  waitFor<T>(
+    what: string,
+    check: () => T | undefined | null | false,
+    timeoutMs = 5000,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const evaluate = () => {
         const value = check();
@@ -189,7 +187,7 @@ export class FakeTwilioServer {
     const authorized = this.authorized(request.headers.authorization);
 
     const answer = authorized
-      ? this.injected(`${method} ${path}`) ?? this.route(method, path, params)
+      ? (this.injected(`${method} ${path}`) ?? this.route(method, path, params))
       : { status: 401, json: errorBody(401, 20003, 'Authenticate') };
 
     this.requests.push({ method, path, params, status: answer.status, authorized });
@@ -219,7 +217,10 @@ export class FakeTwilioServer {
 
     const [failure] = this.failures.splice(index, 1);
     if (!failure) return undefined;
-    return { status: failure.status, json: errorBody(failure.status, failure.code, failure.message) };
+    return {
+      status: failure.status,
+      json: errorBody(failure.status, failure.code, failure.message),
+    };
   }
 
   private route(method: string, path: string, params: Record<string, string | string[]>): Answer {

@@ -42,15 +42,18 @@ export class TwilioWebhookSender {
         : signing === 'none'
           ? undefined
           : signing.signature;
-    const response = await fetch(`${options.serverUrl}${publicUrl.slice(options.publicUrl.length)}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'user-agent': 'TwilioProxy/1.1',
-        ...(signature ? { 'x-twilio-signature': signature } : {}),
+    const response = await fetch(
+      `${options.serverUrl}${publicUrl.slice(options.publicUrl.length)}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'user-agent': 'TwilioProxy/1.1',
+          ...(signature ? { 'x-twilio-signature': signature } : {}),
+        },
+        body: new URLSearchParams(fields).toString(),
       },
-      body: new URLSearchParams(fields).toString(),
-    });
+    );
 
     return {
       status: response.status,
