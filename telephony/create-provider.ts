@@ -7,7 +7,16 @@ export interface ProviderSettings {
   name: ProviderName;
   logger: Logger;
   sim?: Omit<SimProviderOptions, 'logger'>;
-  ari?: { url: string; username: string; password: string; app: string };
+  ari?: {
+    url: string;
+    username: string;
+    password: string;
+    app: string;
+    /** How outbound calls dial a customer, e.g. `PJSIP/{number}@trunk`; the adapter's default. */
+    customerEndpoint?: string;
+    /** The caller id customers see on outbound calls; none set by default. */
+    outboundCallerId?: string;
+  };
   twilio?: {
     accountSid: string;
     authToken: string;

@@ -7,6 +7,10 @@ const apiUrl = process.env.CRM_API_URL ?? 'http://localhost:3000';
 
 export default defineConfig({
   plugins: [sveltekit()],
+  build: {
+    // SvelteKit's adapter work after bundling is expected to be slow; no timing report for it.
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   server: {
     port: Number(process.env.WEB_DEV_PORT ?? 5173),
     strictPort: false,

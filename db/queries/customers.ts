@@ -120,6 +120,7 @@ async function phonesOf(db: Db, customerIds: string[]): Promise<CustomerPhone[]>
     .selectAll()
     .where('customer_id', 'in', customerIds)
     .orderBy('created_at')
+    .orderBy('id')
     .execute();
 }
 

@@ -48,6 +48,8 @@ const NOT_ENDED: CallState[] = ['offered', 'queued', 'ringing', 'answered'];
  */
 export class CallPipeline {
   private readonly queue = new KeyedQueue();
+  /** Recording copies under way, which the database must outlive. */
+  private readonly copies = new Set<Promise<void>>();
 
   constructor(private readonly deps: CallPipelineDeps) {}
 
@@ -63,9 +65,10 @@ export class CallPipeline {
     }
   };
 
-  /** Resolves once every event received so far has been applied. */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  /** Resolves once every event received so far has been applied and its recording copied. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    while (this.copies.size > 0) await Promise.all(this.copies);
   }
 
   /** Runs work on a call in line with its events (API actions use it too). */
@@ -173,7 +176,7 @@ export class CallPipeline {
   }
 
   private async ended(call: Call, event: CallEndedEvent): Promise<void> {
-    const { db, users } = this.deps;
+    const { db } = this.deps;
     const missed = call.answered_at === null;
     // A provider that only learns of the answer from another leg may call it abandoned.
     const cause = event.cause === 'abandoned' && !missed ? 'completed' : event.cause;
@@ -216,8 +219,9 @@ export class CallPipeline {
 
   private async recordingReady(call: Call, event: RecordingReadyEvent): Promise<void> {
     const { provider, recordings } = this.deps;
-    // Copying can take a while and retries; it must not hold up the call's other events.
-    void recordings
+    // Copying can take a while and retries; it must not hold up the call's other events. It is
+    // tracked so that the server does not close the database under a copy (that close hangs).
+    const copy: Promise<void> = recordings
       .store(call.id, {
         provider: provider.name,
         providerRecordingId: event.recordingId,
@@ -232,7 +236,9 @@ export class CallPipeline {
             { err: error, callId: call.id },
             'the recording could not be stored',
           ),
-      );
+      )
+      .finally(() => this.copies.delete(copy));
+    this.copies.add(copy);
   }
 }
 

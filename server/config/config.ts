@@ -97,6 +97,19 @@ const variables = {
     schema: z.string().min(1).default('crm'),
     description: 'the Stasis application name the dialplan sends calls to',
   },
+  ARI_CUSTOMER_ENDPOINT: {
+    schema: z
+      .string()
+      .includes('{number}', { message: 'a dial string with {number}, e.g. PJSIP/{number}@trunk' })
+      .optional(),
+    description:
+      'how outbound calls dial a customer, {number} being their E.164 number (TELEPHONY=ari); ' +
+      'default PJSIP/{number}@trunk',
+  },
+  ARI_OUTBOUND_CALLER_ID: {
+    schema: z.string().optional(),
+    description: 'the caller id customers see on outbound calls (TELEPHONY=ari); default none',
+  },
   TWILIO_ACCOUNT_SID: {
     schema: z.string().optional(),
     description: 'the Twilio account SID (TELEPHONY=twilio)',
@@ -139,7 +152,16 @@ export interface Config {
   simCallsPerMinute: number;
   ownNumbers: string[];
   internalExtensionMaxDigits: number;
-  ari: { url: string; username: string; password: string; app: string } | undefined;
+  ari:
+    | {
+        url: string;
+        username: string;
+        password: string;
+        app: string;
+        customerEndpoint: string | undefined;
+        outboundCallerId: string | undefined;
+      }
+    | undefined;
   twilio:
     | { accountSid: string; authToken: string; number: string; apiUrl: string | undefined }
     | undefined;
@@ -230,7 +252,14 @@ function requireAri(v: Values, problems: string[]): Config['ari'] {
   if (!v.ARI_PASSWORD) problems.push('ARI_PASSWORD: required when TELEPHONY=ari');
   if (!v.ARI_URL || !v.ARI_USERNAME || !v.ARI_PASSWORD) return undefined;
 
-  return { url: v.ARI_URL, username: v.ARI_USERNAME, password: v.ARI_PASSWORD, app: v.ARI_APP };
+  return {
+    url: v.ARI_URL,
+    username: v.ARI_USERNAME,
+    password: v.ARI_PASSWORD,
+    app: v.ARI_APP,
+    customerEndpoint: v.ARI_CUSTOMER_ENDPOINT,
+    outboundCallerId: v.ARI_OUTBOUND_CALLER_ID,
+  };
 }
 
 function requireTwilio(v: Values, problems: string[]): Config['twilio'] {

@@ -51,8 +51,6 @@ describe('the operator console', () => {
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (m) => console.log('BROWSER', m.type(), m.text()));
-    page.on('websocket', (ws) => { console.log('WS open', ws.url()); ws.on('close', () => console.log('WS closed')); });
   }, 180_000);
 
   afterAll(async () => {
@@ -99,7 +97,7 @@ describe('the operator console', () => {
     expect(await card().getByTestId('caller-number').textContent()).toBe('+7 912 345 67 89');
     expect(await card().textContent()).toContain('Romashka LLC');
     // The operator can type at once: the first field has the focus.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`card-${callId}-name`);
+    expect(await page.locator(':focus').getAttribute('id')).toBe(`card-${callId}-name`);
     await screenshot(page, '03-card-ringing');
   });
 
@@ -120,25 +118,23 @@ describe('the operator console', () => {
     });
     expect(edited.status).toBe(200);
 
-    await expect
-      .poll(() => card().getByLabel('Line of business').inputValue())
-      .toBe('wholesale');
+    await expect.poll(() => card().getByLabel('Line of business').inputValue()).toBe('wholesale');
   });
 
   it('says when the connection drops, keeps the edits and saves them when it returns', async () => {
     const lost = page.getByRole('alert').filter({ hasText: 'Connection lost' });
-    // The network goes away: requests fail and the socket's handshakes are refused.
+    // The network goes away: the socket drops and cannot come back, requests fail.
     const engine = server.hub.io.engine as unknown as { opts: { allowRequest?: unknown } };
     engine.opts.allowRequest = (_req: unknown, allow: (error: string, ok: boolean) => void) =>
       allow('the network is down', false);
-    await context.setOffline(true);
-    console.log('sockets before', (await server.hub.io.fetchSockets()).length);
     server.hub.io.disconnectSockets(true);
-    console.log('sockets after', (await server.hub.io.fetchSockets()).length);
     await lost.waitFor();
+    await context.setOffline(true);
 
     await card().getByLabel('Company').fill('Romashka Group');
-    await card().getByText(/Not saved\. Retrying/).waitFor();
+    await card()
+      .getByText(/Not saved\. Retrying/)
+      .waitFor();
     await screenshot(page, '04-connection-lost');
 
     await context.setOffline(false);
@@ -163,9 +159,14 @@ describe('the operator console', () => {
   });
 
   it('asks for the outcome when the call ends and does not let it be skipped', async () => {
+    await card().getByLabel('Line of business').fill('wholesale trade');
+    await card().getByText('All changes saved').waitFor();
     await page.keyboard.press('Alt+KeyH');
 
     await outcomeDialog().waitFor();
+    // The card behind keeps what was saved during the call.
+    expect(await card().getByLabel('Line of business').inputValue()).toBe('wholesale trade');
+    expect(await card().getByLabel('Company').inputValue()).toBe('Romashka Group');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Escape');
     expect(await outcomeDialog().isVisible()).toBe(true);
@@ -173,7 +174,9 @@ describe('the operator console', () => {
 
     await outcomeDialog().getByRole('button', { name: 'Save outcome' }).click();
     await outcomeDialog().getByText('Choose how the call ended.').waitFor();
-    await outcomeDialog().getByRole('radio', { name: /^Refusal/ }).check();
+    await outcomeDialog()
+      .getByRole('radio', { name: /^Refusal/ })
+      .check();
     await outcomeDialog().getByRole('button', { name: 'Save outcome' }).click();
     await outcomeDialog().getByText('Give the reason for the refusal.').waitFor();
 
@@ -188,7 +191,9 @@ describe('the operator console', () => {
 
   it('records a postponed outcome and lists the callback in My work', async () => {
     const later = new Date(Date.now() + 2 * 3600_000);
-    await outcomeDialog().getByRole('radio', { name: /^Postponed/ }).check();
+    await outcomeDialog()
+      .getByRole('radio', { name: /^Postponed/ })
+      .check();
     await outcomeDialog().getByLabel('Call back on').fill(toDateTimeLocal(later));
     await outcomeDialog().getByLabel('Note (optional)').fill('Call after the board meeting');
     await outcomeDialog().getByRole('button', { name: 'Save outcome' }).click();

@@ -126,7 +126,31 @@ describe('loadConfig', () => {
         username: 'crm',
         password: 'secret',
         app: 'crm',
+        customerEndpoint: undefined,
+        outboundCallerId: undefined,
       });
+    });
+
+    it('carries how ARI dials customers and the caller id they see', () => {
+      const config = loadConfig({
+        TELEPHONY: 'ari',
+        ARI_URL: 'http://pbx:8088',
+        ARI_USERNAME: 'crm',
+        ARI_PASSWORD: 'secret',
+        ARI_CUSTOMER_ENDPOINT: 'PJSIP/{number}@carrier',
+        ARI_OUTBOUND_CALLER_ID: '"Romashka" <+74950000000>',
+      });
+
+      expect(config.ari).toMatchObject({
+        customerEndpoint: 'PJSIP/{number}@carrier',
+        outboundCallerId: '"Romashka" <+74950000000>',
+      });
+    });
+
+    it('stops on a customer dial string without {number}', () => {
+      expect(problemsOf({ ARI_CUSTOMER_ENDPOINT: 'PJSIP/trunk' })).toEqual([
+        expect.stringMatching(/^ARI_CUSTOMER_ENDPOINT: a dial string with \{number\}/),
+      ]);
     });
 
     it('requires the Twilio account, token, number and public URL when TELEPHONY=twilio', () => {

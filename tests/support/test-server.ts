@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { pino } from 'pino';
 import { loadConfig } from '../../server/config/config';
 import type { Config } from '../../server/config/config';
@@ -45,6 +46,7 @@ export async function startTestServer(
     close: async () => {
       await server.close();
       await testDatabase.close();
+      await fs.rm(config.dataDir, { recursive: true, force: true });
     },
   };
 }
