@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Db } from './database';
 import * as foundation from './migrations/0001_foundation';
 import * as recordings from './migrations/0002_recordings';
+import * as socketCluster from './migrations/0003_socket_cluster';
 
 /**
  * Migrations are imported statically, so they are part of the build and no folder is read at
@@ -11,6 +12,7 @@ import * as recordings from './migrations/0002_recordings';
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_recordings': recordings,
+  '0003_socket_cluster': socketCluster,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -9,6 +9,7 @@ import type { Config } from './config/config';
 import { resolveSessionSecret } from './config/session-secret';
 import { CustomersService } from './customers/customers-service';
 import { createApp } from './http/create-app';
+import { attachClusterAdapter } from './realtime/cluster-adapter';
 import { SocketHub } from './realtime/socket-hub';
 import { UsersService } from './users/users-service';
 import { startTelephony, wireCallSystem } from './calls/telephony-wiring';
@@ -56,6 +57,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const httpServer = http.createServer();
   const hub = new SocketHub(httpServer, auth, logger.child({ component: 'socket' }));
+  const closeCluster = config.cluster
+    ? attachClusterAdapter(hub.io, database.url, logger.child({ component: 'socket-cluster' }))
+    : undefined;
   users.onPresence((user) => hub.announcePresence(user));
   hub.onUserGone(async (userId) => {
     await users.movePresence(userId, 'offline', ['available', 'away']);
@@ -123,6 +127,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await provider.stop();
       await callSystem.pipeline.idle();
       await hub.close();
+      await closeCluster?.();
       if (!options.database) await database.close();
     },
   };

@@ -52,6 +52,13 @@ const variables = {
     description: 'signs session ids; generated under DATA_DIR in demo mode when unset',
     secret: true,
   },
+  CLUSTER: {
+    schema: z
+      .enum(['true', 'false', '1', '0'])
+      .transform((value) => value === 'true' || value === '1')
+      .default('false'),
+    description: 'several CRM processes share the database: Socket.IO events cross nodes',
+  },
   SESSION_TTL_HOURS: {
     schema: z.coerce.number().positive().default(12),
     description: 'how long a session lives without activity',
@@ -148,6 +155,7 @@ export interface Config {
   logLevel: Values['LOG_LEVEL'];
   sessionSecret: string | undefined;
   sessionTtlMs: number;
+  cluster: boolean;
   demo: boolean;
   simCallsPerMinute: number;
   ownNumbers: string[];
@@ -236,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     logLevel: v.LOG_LEVEL,
     sessionSecret: v.SESSION_SECRET,
     sessionTtlMs: v.SESSION_TTL_HOURS * 3600_000,
+    cluster: v.CLUSTER,
     demo,
     simCallsPerMinute: v.SIM_CALLS_PER_MINUTE ?? (demo && v.TELEPHONY === 'sim' ? 3 : 0),
     ownNumbers: v.OWN_NUMBERS,

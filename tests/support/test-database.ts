@@ -18,3 +18,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(serverUrl, name);
   return { ...openDatabase(url, { max: 5 }), url, name };
 }
+
+/** Another pool on an existing test database, as a second server process would open. */
+export async function openTestDatabase(url: string, name: string): Promise<TestDatabase> {
+  return { ...openDatabase(url, { max: 5 }), url, name };
+}

@@ -4,7 +4,7 @@ import { loadConfig } from '../../server/config/config';
 import type { Config } from '../../server/config/config';
 import { startServer } from '../../server/server';
 import type { RunningServer, StartOptions } from '../../server/server';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase, openTestDatabase } from './test-database';
 import type { TestDatabase } from './test-database';
 
 export interface TestServer extends RunningServer {
@@ -19,9 +19,15 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: Partial<Pick<StartOptions, 'web' | 'provider'>> = {},
+  options: Partial<Pick<StartOptions, 'web' | 'provider'>> & {
+    /** Another node over the same database (for multi-process tests). */
+    sameDatabaseAs?: TestServer;
+  } = {},
 ): Promise<TestServer> {
-  const testDatabase = await createTestDatabase();
+  const shared = options.sameDatabaseAs?.testDatabase;
+  const testDatabase = shared
+    ? { ...(await openTestDatabase(shared.url, shared.name)) }
+    : await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -36,7 +42,8 @@ export async function startTestServer(
     config,
     logger,
     database: { ...testDatabase, embedded: false },
-    ...options,
+    web: options.web,
+    provider: options.provider,
   });
 
   return {
