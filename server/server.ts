@@ -12,6 +12,8 @@ import { createApp } from './http/create-app';
 import { attachClusterAdapter } from './realtime/cluster-adapter';
 import { SocketHub } from './realtime/socket-hub';
 import { UsersService } from './users/users-service';
+import { holdLeadership } from './calls/provider-leadership';
+import type { Leadership } from './calls/provider-leadership';
 import { startTelephony, wireCallSystem } from './calls/telephony-wiring';
 import type { CallSystem } from './calls/telephony-wiring';
 import { createProvider } from '../telephony/create-provider';
@@ -85,6 +87,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           ? { ...config.twilio, apiUrl: config.twilio.apiUrl, publicUrl: config.publicUrl }
           : undefined,
     }));
+  let leadership: Leadership | undefined;
   const callSystem = wireCallSystem({ db, config, provider, hub, users, logger });
 
   const app = createApp({
@@ -93,7 +96,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     auth,
     users,
     customers,
-    telephonyStatus: () => provider.status(),
+    telephonyStatus: () =>
+      leadership && !leadership.leading()
+        ? { ...provider.status(), connected: false, error: 'standby: another node holds it' }
+        : provider.status(),
     choosePresence: (actor, status) => callSystem.calls.choosePresence(actor, status),
     secureCookie: config.publicUrl?.startsWith('https:') ?? false,
     web: options.web,
@@ -112,7 +118,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  await startTelephony(provider, callSystem, db, logger.child({ component: 'calls' }));
+  const callsLogger = logger.child({ component: 'calls' });
+  // In a cluster only one node may hold the ARI WebSocket of the application.
+  leadership =
+    config.cluster && provider.name === 'ari'
+      ? holdLeadership({
+          sql: database.sql,
+          name: `crm-ari:${config.ari?.app ?? 'crm'}`,
+          logger: callsLogger,
+          lead: () => startTelephony(provider, callSystem, db, callsLogger),
+          resign: () => provider.stop(),
+        })
+      : undefined;
+  if (!leadership) await startTelephony(provider, callSystem, db, callsLogger);
   const url = `http://localhost:${port}`;
 
   return {
@@ -124,7 +142,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     telephony: provider,
     callSystem,
     close: async () => {
-      await provider.stop();
+      if (leadership) await leadership.stop();
+      else await provider.stop();
       await callSystem.pipeline.idle();
       await hub.close();
       await closeCluster?.();

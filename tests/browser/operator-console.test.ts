@@ -216,9 +216,6 @@ describe('the operator console', () => {
     await result.waitFor();
     await screenshot(page, '08-customer-search');
     await result.click();
-    await page.waitForTimeout(1500);
-    console.log('URL after click', page.url());
-    await page.screenshot({ path: '/tmp/webdev/after-click.png' });
 
     await page.getByRole('heading', { name: 'Ivan Petrov', level: 1 }).waitFor();
     expect(await page.getByLabel('City').inputValue()).toBe('Kazan');
