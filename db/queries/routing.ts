@@ -68,3 +68,30 @@ function userFromJson(json: Record<string, unknown>): PublicUser {
     updated_at: new Date(user.updated_at),
   };
 }
+
+/** Available operators who can take a call, longest idle first. */
+export async function availableOperators(db: Db): Promise<PublicUser[]> {
+  return db
+    .selectFrom('users')
+    .select([
+      'id',
+      'email',
+      'name',
+      'role',
+      'team_id',
+      'active',
+      'skills',
+      'endpoint',
+      'status',
+      'status_changed_at',
+      'idle_since',
+      'created_at',
+      'updated_at',
+    ])
+    .where('active', '=', true)
+    .where('role', '=', 'operator')
+    .where('status', '=', 'available')
+    .where('endpoint', 'is not', null)
+    .orderBy('idle_since')
+    .execute();
+}

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database';
 import { claimQueuedCall } from '../../db/queries/calls';
-import { assignCall } from '../../db/queries/routing';
+import { assignCall, availableOperators } from '../../db/queries/routing';
 import type { Assignment } from '../../db/queries/routing';
 import type { PublicUser } from '../../db/queries/users';
 import type { Call } from '../../db/schema';
@@ -76,6 +76,15 @@ export class CallDispatcher {
     };
     await this.ring(call, ringingOperator);
     return call;
+  }
+
+  /** Hands queued calls to every available operator (after the provider comes back). */
+  async dispatchWaiting(): Promise<number> {
+    let handed = 0;
+    for (const operator of await availableOperators(this.db)) {
+      if (await this.dispatchQueued(operator)) handed += 1;
+    }
+    return handed;
   }
 
   private async ring(call: Call, operator: PublicUser): Promise<void> {

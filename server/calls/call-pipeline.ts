@@ -18,6 +18,7 @@ import type {
   TelephonyProvider,
 } from '../../telephony/provider';
 import type { RecordingStore } from '../../recordings/recording-store';
+import { TelephonyError } from '../../telephony/telephony-error';
 import type { CountryCode } from '../phones/phone-number';
 import { normalizePhone } from '../phones/phone-number';
 import type { UsersService } from '../users/users-service';
@@ -173,6 +174,40 @@ export class CallPipeline {
       'operator did not answer; routing the call again',
     );
     await this.deps.dispatcher().assign(released);
+  }
+
+  /**
+   * Connecting the operator failed. A temporary provider failure (Asterisk unreachable, slow)
+   * is not the operator's fault: they stay available and the caller waits queued until the
+   * provider is back (`dispatchWaiting` after the reconnect). A permanent one (a broken
+   * endpoint) is treated like a phone nobody picks up.
+   */
+  connectFailed(call: Call, endpoint: string, error: unknown): Promise<void> {
+    const temporary = error instanceof TelephonyError && error.temporary;
+    if (!temporary) {
+      return this.handle({
+        type: 'operator.unanswered',
+        providerCallId: call.provider_call_id,
+        endpoint,
+        reason: 'failed',
+        at: new Date(),
+      });
+    }
+
+    return this.serialize(call.provider_call_id, async () => {
+      const { db, users } = this.deps;
+      const queued = await transitionCall(db, call.id, ['ringing'], {
+        state: 'queued',
+        operator_id: null,
+        ringing_at: null,
+      });
+      if (!queued) return;
+
+      if (call.operator_id) await users.movePresence(call.operator_id, 'available', ['ringing']);
+      this.deps.notifier.updated(queued, call.operator_id);
+    }).catch((failure: unknown) => {
+      this.deps.logger.error({ err: failure, callId: call.id }, 'requeueing a call failed');
+    });
   }
 
   private async ended(call: Call, event: CallEndedEvent): Promise<void> {

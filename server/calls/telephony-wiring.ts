@@ -16,6 +16,7 @@ import { reconcileCalls } from './reconcile';
 
 export interface CallSystem {
   pipeline: CallPipeline;
+  dispatcher: CallDispatcher;
   calls: CallsService;
   recordings: RecordingStore;
   findCallId(providerCallId: string): Promise<string | undefined>;
@@ -57,14 +58,8 @@ export function wireCallSystem(deps: {
     country: config.defaultCountry,
     logger,
   });
-  dispatcher = new CallDispatcher(db, provider, users, notifier, logger, (call, endpoint) => {
-    void pipeline.handle({
-      type: 'operator.unanswered',
-      providerCallId: call.provider_call_id,
-      endpoint,
-      reason: 'failed',
-      at: new Date(),
-    });
+  dispatcher = new CallDispatcher(db, provider, users, notifier, logger, (call, endpoint, error) => {
+    void pipeline.connectFailed(call, endpoint, error);
   });
   const calls = new CallsService(
     db,
@@ -82,6 +77,7 @@ export function wireCallSystem(deps: {
 
   return {
     pipeline,
+    dispatcher,
     calls,
     recordings,
     findCallId: async (providerCallId) =>
@@ -103,6 +99,8 @@ export async function startTelephony(
         { db, provider: provider.name, apply: system.pipeline.handle, logger },
         liveCalls,
       );
+      // Callers queued while the provider was away go to whoever is free now.
+      await system.dispatcher.dispatchWaiting();
     },
   });
 }

@@ -531,6 +531,31 @@ describe('the call pipeline on Asterisk ARI, through the real ari-client', () =>
     expect(leg.caller.number).toBe('+7 903 666 77 88');
     await hangUp(console, channelId, card.call.id);
   });
+  it('keeps an operator available while Asterisk is unreachable and rings them once it is back', async () => {
+    const { console, api, endpoint } = await operator(false);
+    const channelId = dialIn('+7 903 777 88 99');
+    const queuedCard = await cardOf(supervisorSocket, channelId);
+    const callId = queuedCard.call.id;
+
+    const mark = log.mark();
+    const reconciled = watch.count;
+    await fake.refuseConnections();
+    await log.line('ARI connection attempt failed', mark);
+    expect((await api.put('/api/me/status', { status: 'available' })).status).toBe(200);
+
+    // Rung, but Asterisk cannot be told: the caller waits queued again, the operator stays free.
+    await cardOf(console, channelId);
+    await console.next('call:updated', (call) => call.id === callId && call.state === 'queued');
+    expect((await api.get('/api/me')).body.status).toBe('available');
+
+    await fake.acceptConnections();
+    await watch.after(reconciled);
+    const card = await cardOf(console, channelId);
+    expect(card.call.state).toBe('ringing');
+    expect(card.call.operatorId).toBe((await api.get('/api/me')).body.id);
+    await fake.waitForOrigination(endpoint);
+    await hangUp(console, channelId, callId);
+  });
 });
 
 describe('a server on ARI whose credentials Asterisk refuses', () => {
