@@ -1,5 +1,6 @@
 import { benchCustomerLookup } from './customer-lookup';
 import { benchScreenPop } from './screen-pop';
+import { benchWebSize } from './web-size';
 
 /**
  * Every benchmark, run one after another so they do not disturb each other's timings. Add a
@@ -9,6 +10,7 @@ import { benchScreenPop } from './screen-pop';
 const benches: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'customer lookup', run: benchCustomerLookup },
   { name: 'screen pop', run: benchScreenPop },
+  { name: 'console size', run: benchWebSize },
 ];
 
 const only = process.argv.slice(2);

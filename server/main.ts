@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config/config';
 import { createLogger } from './logging/logger';
 import { seedDemo, DEMO_PASSWORD } from './demo/demo-seed';
+import { loadWebHandler } from './http/web-handler';
 import { startServer } from './server';
 
 let config;
@@ -13,7 +14,8 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
-const server = await startServer({ config, logger });
+const web = await loadWebHandler(logger);
+const server = await startServer({ config, logger, web });
 
 if (config.demo) {
   const accounts = await seedDemo(server.database.db, {

@@ -13,7 +13,6 @@ import { attachClusterAdapter } from './realtime/cluster-adapter';
 import { SocketHub } from './realtime/socket-hub';
 import { UsersService } from './users/users-service';
 import { holdLeadership } from './calls/provider-leadership';
-import type { Leadership } from './calls/provider-leadership';
 import { startTelephony, wireCallSystem } from './calls/telephony-wiring';
 import type { CallSystem } from './calls/telephony-wiring';
 import { createProvider } from '../telephony/create-provider';
@@ -87,8 +86,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           ? { ...config.twilio, apiUrl: config.twilio.apiUrl, publicUrl: config.publicUrl }
           : undefined,
     }));
-  let leadership: Leadership | undefined;
   const callSystem = wireCallSystem({ db, config, provider, hub, users, logger });
+  const callsLogger = logger.child({ component: 'calls' });
+  // In a cluster only one node may hold the ARI WebSocket of the application.
+  const leadership =
+    config.cluster && provider.name === 'ari'
+      ? holdLeadership({
+          sql: database.sql,
+          name: `crm-ari:${config.ari?.app ?? 'crm'}`,
+          logger: callsLogger,
+          lead: () => startTelephony(provider, callSystem, db, callsLogger),
+          resign: () => provider.stop(),
+        })
+      : undefined;
 
   const app = createApp({
     db,
@@ -118,18 +128,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const callsLogger = logger.child({ component: 'calls' });
-  // In a cluster only one node may hold the ARI WebSocket of the application.
-  leadership =
-    config.cluster && provider.name === 'ari'
-      ? holdLeadership({
-          sql: database.sql,
-          name: `crm-ari:${config.ari?.app ?? 'crm'}`,
-          logger: callsLogger,
-          lead: () => startTelephony(provider, callSystem, db, callsLogger),
-          resign: () => provider.stop(),
-        })
-      : undefined;
   if (!leadership) await startTelephony(provider, callSystem, db, callsLogger);
   const url = `http://localhost:${port}`;
 

@@ -43,7 +43,7 @@ export function wireCallSystem(deps: {
     logger,
   });
 
-  let dispatcher: CallDispatcher | undefined;
+  let dispatcher: CallDispatcher | undefined = undefined;
   const pipeline = new CallPipeline({
     db,
     provider,
@@ -58,9 +58,16 @@ export function wireCallSystem(deps: {
     country: config.defaultCountry,
     logger,
   });
-  dispatcher = new CallDispatcher(db, provider, users, notifier, logger, (call, endpoint, error) => {
-    void pipeline.connectFailed(call, endpoint, error);
-  });
+  dispatcher = new CallDispatcher(
+    db,
+    provider,
+    users,
+    notifier,
+    logger,
+    (call, endpoint, error) => {
+      void pipeline.connectFailed(call, endpoint, error);
+    },
+  );
   const calls = new CallsService(
     db,
     provider,
