@@ -77,7 +77,13 @@ export class SimProvider implements TelephonyProvider {
 
   async simulateInbound(call: { from: string; to: string }): Promise<string> {
     const id = `sim-${crypto.randomUUID()}`;
-    this.calls.set(id, { id, from: call.from, to: call.to, direction: 'inbound', state: 'ringing' });
+    this.calls.set(id, {
+      id,
+      from: call.from,
+      to: call.to,
+      direction: 'inbound',
+      state: 'ringing',
+    });
     await this.emit({
       type: 'call.offered',
       providerCallId: id,
@@ -106,7 +112,12 @@ export class SimProvider implements TelephonyProvider {
 
     call.state = 'up';
     call.answeredAt = Date.now();
-    await this.emit({ type: 'call.answered', providerCallId, endpoint: call.endpoint, at: new Date() });
+    await this.emit({
+      type: 'call.answered',
+      providerCallId,
+      endpoint: call.endpoint,
+      at: new Date(),
+    });
   }
 
   /** Either side hangs up. Before an answer it is the caller abandoning (a missed call). */

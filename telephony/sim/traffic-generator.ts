@@ -63,6 +63,9 @@ export class TrafficGenerator {
 
 function randomNumber(): string {
   const digits = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
-  const forms = [`+7 9${digits.slice(0, 2)} ${digits.slice(2, 5)} ${digits.slice(5)}`, `89${digits}`];
+  const forms = [
+    `+7 9${digits.slice(0, 2)} ${digits.slice(2, 5)} ${digits.slice(5)}`,
+    `89${digits}`,
+  ];
   return forms[Math.floor(Math.random() * forms.length)] ?? `+79${digits}`;
 }
