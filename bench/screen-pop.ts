@@ -3,8 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import { io } from 'socket.io-client';
-import type { Socket } from 'socket.io-client';
+import { Worker } from 'node:worker_threads';
 import type { ConnectedDatabase } from '../db/connect';
 import { findCustomerIdByPhone } from '../db/queries/customers';
 import { insertSession } from '../db/queries/sessions';
@@ -13,15 +12,15 @@ import { sessionIdOf, SESSION_COOKIE } from '../server/auth/session-token';
 import { hashPassword } from '../server/auth/passwords';
 import type { CallCard } from '../server/calls/call-card';
 import { loadConfig } from '../server/config/config';
-import type { ClientToServerEvents, ServerToClientEvents } from '../server/realtime/events';
 import { userRoom } from '../server/realtime/events';
 import { startServer } from '../server/server';
 import type { RunningServer } from '../server/server';
 import { withBenchDatabase } from './bench-database';
+import { epochNow } from './console-clients';
+import type { ClientsData, ClientsMessage } from './console-clients';
 import { percentiles, timingTable } from './stats';
 import type { Percentiles } from './stats';
 
-type ConsoleClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ScreenPopFigures {
   operators: number;
@@ -51,6 +50,11 @@ async function measure(database: ConnectedDatabase, folder: string): Promise<Scr
   const callsPerSecond = envInt('BENCH_CPS', 100);
   const calls = envInt('BENCH_CALLS', 2000);
   const { db } = database;
+  if (process.env.BENCH_ASYNC_COMMIT === '1') {
+    // For comparison only: commits stop waiting for the WAL flush (the disk's fsync).
+    await sql`ALTER SYSTEM SET synchronous_commit = off`.execute(db);
+    await sql`SELECT pg_reload_conf()`.execute(db);
+  }
 
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -63,16 +67,19 @@ async function measure(database: ConnectedDatabase, folder: string): Promise<Scr
   const server = await startServer({ config, logger: pino({ level: 'silent' }), database });
   const team = await insertTeam(db, 'Bench');
   await seedCustomers(database, team.id);
-  const clients = await connectOperators(server, database, team.id, operators);
-  console.log(`${operators} operator consoles connected; ${callsPerSecond} new calls a second`);
+  const operatorIds = await createOperators(database, team.id, operators);
+  const consoles = await ConsoleClients.start(server.url, await sessionCookies(database, operatorIds));
+  console.log(
+    `${operators} operator consoles connected (in a worker thread); ${callsPerSecond} new calls a second`,
+  );
 
   try {
     const bareLookup = await measureLookup(database);
-    const bareEmit = await measureBareEmit(server, clients);
-    const screenPop = await measurePops(server, clients, callsPerSecond, calls);
+    const bareEmit = await measureBareEmit(server, consoles, operatorIds[0] ?? '');
+    const screenPop = await measurePops(server, consoles, callsPerSecond, calls);
     const lifecycles = await measureLifecycles(
       server,
-      clients,
+      Math.min(50, Math.floor(operators / 2)),
       envInt('BENCH_LIFECYCLE_SECONDS', 10),
     );
     const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -93,26 +100,54 @@ async function measure(database: ConnectedDatabase, folder: string): Promise<Scr
       `call lifecycles (ring, assign, answer, end, outcome): ${lifecycles.completed} in ` +
         `${lifecycles.seconds.toFixed(1)} s = ${lifecycles.perSecond.toFixed(0)}/s, lost ${lifecycles.lost}`,
     );
-    console.log(`process RSS with server and ${operators} clients: ${rssMiB} MiB`);
-    return {
-      operators,
-      callsPerSecond,
-      calls,
-      screenPop,
-      bareEmit,
-      bareLookup,
-      lifecycles,
-      rssMiB,
-    };
+    console.log(`server process RSS with ${operators} consoles connected: ${rssMiB} MiB`);
+    return { operators, callsPerSecond, calls, screenPop, bareEmit, bareLookup, lifecycles, rssMiB };
   } finally {
-    for (const client of clients) client.socket.close();
+    await consoles.close();
     await server.close();
   }
 }
 
-interface Operator {
-  id: string;
-  socket: ConsoleClient;
+/** The operator consoles, living in a worker thread; cards arrive as timestamped messages. */
+class ConsoleClients {
+  private readonly listeners = new Set<(message: ClientsMessage) => void>();
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: ClientsMessage) => {
+      for (const listener of this.listeners) listener(message);
+    });
+  }
+
+  static async start(url: string, cookies: string[]): Promise<ConsoleClients> {
+    const worker = new Worker(new URL('./console-clients-worker.mjs', import.meta.url), {
+      workerData: { url, cookies } satisfies ClientsData,
+    });
+    const clients = new ConsoleClients(worker);
+    await clients.next((message) => message.kind === 'ready');
+    return clients;
+  }
+
+  on(listener: (message: ClientsMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  next(match: (message: ClientsMessage) => boolean): Promise<ClientsMessage> {
+    return new Promise((resolve) => {
+      const off = this.on((message) => {
+        if (!match(message)) return;
+        off();
+        resolve(message);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const closed = this.next((message) => message.kind === 'closed');
+    this.worker.postMessage('close');
+    await closed;
+    await this.worker.terminate();
+  }
 }
 
 async function seedCustomers(database: ConnectedDatabase, teamId: string): Promise<void> {
@@ -131,12 +166,11 @@ async function seedCustomers(database: ConnectedDatabase, teamId: string): Promi
   await sql`ANALYZE`.execute(database.db);
 }
 
-async function connectOperators(
-  server: RunningServer,
+async function createOperators(
   database: ConnectedDatabase,
   teamId: string,
   count: number,
-): Promise<Operator[]> {
+): Promise<string[]> {
   const passwordHash = await hashPassword(crypto.randomUUID());
   const users = await database.db
     .insertInto('users')
@@ -153,26 +187,20 @@ async function connectOperators(
     )
     .returning('id')
     .execute();
+  return users.map((user) => user.id);
+}
 
+/** A session per operator, made directly (logging 500 people in would time argon2, not pops). */
+async function sessionCookies(database: ConnectedDatabase, userIds: string[]): Promise<string[]> {
   return Promise.all(
-    users.map(async ({ id }) => {
+    userIds.map(async (userId) => {
       const token = crypto.randomBytes(24).toString('base64url');
       await insertSession(database.db, {
         id: sessionIdOf(token, SECRET),
-        userId: id,
+        userId,
         expiresAt: new Date(Date.now() + 3600_000),
       });
-      const socket: ConsoleClient = io(server.url, {
-        transports: ['websocket'],
-        extraHeaders: { cookie: `${SESSION_COOKIE}=${token}` },
-        reconnection: false,
-        forceNew: true,
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
-      return { id, socket };
+      return `${SESSION_COOKIE}=${token}`;
     }),
   );
 }
@@ -189,20 +217,21 @@ async function measureLookup(database: ConnectedDatabase): Promise<Percentiles> 
 }
 
 /** A card-sized payload emitted to one operator's room and timed to its arrival. */
-async function measureBareEmit(server: RunningServer, clients: Operator[]): Promise<Percentiles> {
+async function measureBareEmit(
+  server: RunningServer,
+  consoles: ConsoleClients,
+  operatorId: string,
+): Promise<Percentiles> {
   const samples: number[] = [];
-  const target = clients[0];
-  if (!target) throw new Error('no operators');
-  const payload = { padding: 'x'.repeat(1500) } as unknown as CallCard;
+  const padding = 'x'.repeat(1500);
 
-  for (let i = 0; i < 2000; i += 1) {
-    const arrived = new Promise<void>((resolve) =>
-      target.socket.once('call:card', () => resolve()),
-    );
-    const started = performance.now();
-    server.hub.io.to(userRoom(target.id)).emit('call:card', payload);
-    await arrived;
-    samples.push(performance.now() - started);
+  for (let probe = 0; probe < 2000; probe += 1) {
+    const arrived = consoles.next((message) => message.kind === 'card' && message.probe === probe);
+    const started = epochNow();
+    const payload = { probe, padding } as unknown as CallCard;
+    server.hub.io.to(userRoom(operatorId)).emit('call:card', payload);
+    const message = await arrived;
+    if (message.kind === 'card') samples.push(message.at - started);
   }
   return percentiles(samples.slice(200));
 }
@@ -210,7 +239,7 @@ async function measureBareEmit(server: RunningServer, clients: Operator[]): Prom
 /** Offers calls at a fixed rate; each card's arrival is timed from its offer; callers then leave. */
 async function measurePops(
   server: RunningServer,
-  clients: Operator[],
+  consoles: ConsoleClients,
   perSecond: number,
   total: number,
 ): Promise<Percentiles> {
@@ -222,16 +251,16 @@ async function measurePops(
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
 
-  const onCard = (card: CallCard) => {
-    const at = started.get(card.call.from.raw);
+  const off = consoles.on((message) => {
+    if (message.kind !== 'card') return;
+    const at = started.get(message.from);
     if (at === undefined) return;
-    samples.push(performance.now() - at);
-    started.delete(card.call.from.raw);
-    void sim.hangup(card.call.providerCallId);
+    samples.push(message.at - at);
+    started.delete(message.from);
+    void sim.hangup(message.providerCallId);
     pending -= 1;
     if (pending === 0) finish();
-  };
-  for (const client of clients) client.socket.on('call:card', onCard);
+  });
 
   const gapMs = 1000 / perSecond;
   const begin = performance.now();
@@ -240,12 +269,12 @@ async function measurePops(
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     // A known customer's number as people type it, made unique by an extension.
-    const unique = `8 916 ${String(1 + (i % 10000)).padStart(7, '0')} доб. ${i}`;
-    started.set(unique, performance.now());
-    void sim.simulateInbound({ from: unique, to: '+74950000000' });
+    const from = `8 916 ${String(1 + (i % 10000)).padStart(7, '0')} доб. ${i}`;
+    started.set(from, epochNow());
+    void sim.simulateInbound({ from, to: '+74950000000' });
   }
   await done;
-  for (const client of clients) client.socket.off('call:card', onCard);
+  off();
 
   return percentiles(samples);
 }
@@ -253,43 +282,33 @@ async function measurePops(
 /** Runs whole calls back to back from many callers at once and counts those completed. */
 async function measureLifecycles(
   server: RunningServer,
-  clients: Operator[],
+  callers: number,
   seconds: number,
 ): Promise<ScreenPopFigures['lifecycles']> {
   const sim = server.telephony;
   const { calls } = server.callSystem;
-  const byId = new Map(clients.map((client) => [client.id, client]));
-  const actors = server.services.users;
+  const users = server.services.users;
   let completed = 0;
   let lost = 0;
   const deadline = performance.now() + seconds * 1000;
   const begin = performance.now();
 
-  const worker = async (n: number) => {
+  // Fewer callers than operators, so every call finds someone free and none waits queued.
+  const caller = async (n: number) => {
     for (let i = 0; performance.now() < deadline; i += 1) {
       const from = `+7916${String(((n * 1000 + i) % 10000) + 1).padStart(7, '0')}`;
       try {
         const providerCallId = await sim.simulateInbound?.({ from, to: '+74950000000' });
-        const call = providerCallId
-          ? await server.callSystem.findCallId(providerCallId)
-          : undefined;
-        const row = call
-          ? await server.database.db
-              .selectFrom('calls')
-              .selectAll()
-              .where('id', '=', call)
-              .executeTakeFirst()
-          : undefined;
-        if (!row?.operator_id || !providerCallId) {
+        const id = providerCallId ? await server.callSystem.findCallId(providerCallId) : undefined;
+        const call = id ? await calls.getById(id) : undefined;
+        const operator = call?.operator_id ? await users.get(call.operator_id) : undefined;
+        if (!providerCallId || !call || !operator) {
           lost += 1;
           continue;
         }
-        const operator = byId.get(row.operator_id);
-        const actor = await actors.get(row.operator_id);
-        if (!operator || !actor) throw new Error('the call went to an unknown operator');
         await sim.answer?.(providerCallId);
         await sim.hangup(providerCallId);
-        await calls.recordOutcome(actor, row.id, { outcome: 'result' });
+        await calls.recordOutcome(operator, call.id, { outcome: 'result' });
         completed += 1;
       } catch (error) {
         lost += 1;
@@ -297,9 +316,7 @@ async function measureLifecycles(
       }
     }
   };
-  // Fewer callers than operators, so every call finds someone free and none waits queued.
-  const workers = Math.min(50, Math.floor(clients.length / 2));
-  await Promise.all(Array.from({ length: workers }, (_, n) => worker(n)));
+  await Promise.all(Array.from({ length: callers }, (_, n) => caller(n)));
   const elapsed = (performance.now() - begin) / 1000;
   await server.callSystem.pipeline.idle();
 

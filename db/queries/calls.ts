@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
+import type { PhoneLookup } from './customers';
 import type { Call, CallState, CallsTable, Outcome } from '../schema';
 import type { Updateable } from 'kysely';
 
@@ -24,8 +25,10 @@ export interface OfferedCall {
 export async function upsertOfferedCall(
   db: Db,
   offer: OfferedCall,
-): Promise<{ call: Call; created: boolean }> {
-  const result = await sql<Call & { created: boolean }>`
+  /** The customer's number to look up in the same round trip (null: do not look up). */
+  caller: PhoneLookup | null = null,
+): Promise<{ call: Call; created: boolean; knownCustomerId: string | null }> {
+  const result = await sql<Call & { created: boolean; known_customer_id: string | null }>`
     WITH inserted AS (
       INSERT INTO calls (provider, provider_call_id, direction, from_raw, from_e164, to_raw,
                          to_e164, offered_at, team_id)
@@ -45,13 +48,24 @@ export async function upsertOfferedCall(
       INSERT INTO call_events (call_id, type, at, payload)
       SELECT id, ${offer.eventType}, ${offer.at}, ${offer.payload}::jsonb FROM chosen
     )
-    SELECT * FROM chosen
+    SELECT chosen.*, (${knownCustomerQuery(caller)}) AS known_customer_id FROM chosen
   `.execute(db);
 
   const row = result.rows[0];
   if (!row) throw new Error('upsertOfferedCall: the call neither inserted nor found');
-  const { created, ...call } = row;
-  return { call, created };
+  const { created, known_customer_id: knownCustomerId, ...call } = row;
+  return { call, created, knownCustomerId };
+}
+
+/** The customer owning a number, as `findCustomerIdByPhone` finds it, as a subquery. */
+function knownCustomerQuery(caller: PhoneLookup | null) {
+  if (!caller || (!caller.e164 && !caller.digits)) return sql`NULL::uuid`;
+
+  const match = caller.e164 ? sql`p.e164 = ${caller.e164}` : sql`p.digits = ${caller.digits}`;
+  return sql`
+    SELECT c.id FROM customer_phones p JOIN customers c ON c.id = p.customer_id
+     WHERE c.merged_into_id IS NULL AND ${match}
+     ORDER BY p.created_at LIMIT 1`;
 }
 
 export async function appendCallEvent(
@@ -230,13 +244,20 @@ export interface CallListFilter {
   limit: number;
 }
 
-export async function listCalls(db: Db, filter: CallListFilter): Promise<Call[]> {
-  let query = db.selectFrom('calls').selectAll();
-  if (filter.teamId !== undefined)
-    query = query.where('team_id', 'is not distinct from', filter.teamId);
-  if (filter.operatorId) query = query.where('operator_id', '=', filter.operatorId);
-  if (filter.missed !== undefined) query = query.where('missed', '=', filter.missed);
-  if (filter.since) query = query.where('offered_at', '>=', filter.since);
+/** A listed call with its customer's name, for lists that show who called. */
+export type ListedCall = Call & { customer_name: string | null };
 
-  return query.orderBy('offered_at', 'desc').limit(filter.limit).execute();
+export async function listCalls(db: Db, filter: CallListFilter): Promise<ListedCall[]> {
+  let query = db
+    .selectFrom('calls')
+    .leftJoin('customers', 'customers.id', 'calls.customer_id')
+    .selectAll('calls')
+    .select('customers.name as customer_name');
+  if (filter.teamId !== undefined)
+    query = query.where('calls.team_id', 'is not distinct from', filter.teamId);
+  if (filter.operatorId) query = query.where('calls.operator_id', '=', filter.operatorId);
+  if (filter.missed !== undefined) query = query.where('calls.missed', '=', filter.missed);
+  if (filter.since) query = query.where('calls.offered_at', '>=', filter.since);
+
+  return query.orderBy('calls.offered_at', 'desc').limit(filter.limit).execute();
 }

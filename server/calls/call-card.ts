@@ -18,6 +18,8 @@ export interface CallSummary {
   from: CallNumber;
   to: CallNumber;
   customerId: string | null;
+  /** The customer's name where the sender had it at hand (cards, lists); null elsewhere. */
+  customerName: string | null;
   teamId: string | null;
   operatorId: string | null;
   leadId: string | null;
@@ -98,7 +100,11 @@ export function callNumber(raw: string, e164: string | null): CallNumber {
   return { raw, e164, display: e164 ? formatForReading(e164) : raw };
 }
 
-export function toCallSummary(call: Call): CallSummary {
+/**
+ * The console's view of a call row. `customerName` comes from a join or the card's customer;
+ * senders that only have the row leave it null.
+ */
+export function toCallSummary(call: Call, customerName: string | null = null): CallSummary {
   return {
     id: call.id,
     provider: call.provider,
@@ -108,6 +114,7 @@ export function toCallSummary(call: Call): CallSummary {
     from: callNumber(call.from_raw, call.from_e164),
     to: callNumber(call.to_raw, call.to_e164),
     customerId: call.customer_id,
+    customerName,
     teamId: call.team_id,
     operatorId: call.operator_id,
     leadId: call.lead_id,

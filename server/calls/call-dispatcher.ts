@@ -8,6 +8,8 @@ import type { Call } from '../../db/schema';
 import type { TelephonyProvider } from '../../telephony/provider';
 import type { UsersService } from '../users/users-service';
 import type { CallNotifier } from './call-notifier';
+import { prefetchCardData } from './card-builder';
+import type { CardDataLoad } from './card-builder';
 
 export interface OperatorChoice {
   operator: PublicUser;
@@ -46,15 +48,16 @@ export class CallDispatcher {
    * or queues it when nobody is free; supervisors see a queued call's card too.
    */
   async assign(call: Call): Promise<Call> {
+    const cardData = prefetchCardData(this.db, call);
     const assignment = await chooseOperator(this.db, call);
     if (!assignment) return call;
 
     if (!assignment.operator) {
-      await this.notifier.card(assignment.call);
+      await this.notifier.card(assignment.call, cardData);
       return assignment.call;
     }
 
-    await this.ring(assignment.call, assignment.operator);
+    await this.ring(assignment.call, assignment.operator, cardData);
     return assignment.call;
   }
 
@@ -87,9 +90,9 @@ export class CallDispatcher {
     return handed;
   }
 
-  private async ring(call: Call, operator: PublicUser): Promise<void> {
+  private async ring(call: Call, operator: PublicUser, cardData?: CardDataLoad): Promise<void> {
     this.users.announce(operator);
-    await this.notifier.card(call);
+    await this.notifier.card(call, cardData);
 
     const endpoint = operator.endpoint ?? '';
     this.provider.connect(call.provider_call_id, endpoint).catch((error: unknown) => {

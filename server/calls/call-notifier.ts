@@ -5,6 +5,7 @@ import type { SocketHub } from '../realtime/socket-hub';
 import { toCallSummary } from './call-card';
 import type { CallCard } from './call-card';
 import { buildCard } from './card-builder';
+import type { CardDataLoad } from './card-builder';
 
 /** Tells the consoles about calls: the operator of the call and the team's supervisors. */
 export class CallNotifier {
@@ -15,8 +16,8 @@ export class CallNotifier {
   ) {}
 
   /** The screen pop, sent when the call starts ringing for its operator (or waits queued). */
-  async card(call: Call): Promise<CallCard> {
-    const card = await buildCard(this.db, call, this.country);
+  async card(call: Call, prefetched?: CardDataLoad): Promise<CallCard> {
+    const card = await buildCard(this.db, call, this.country, prefetched);
     this.hub.toCallAudience(call.operator_id, call.team_id).emit('call:card', card);
 
     return card;

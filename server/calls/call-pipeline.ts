@@ -24,7 +24,7 @@ import { normalizePhone } from '../phones/phone-number';
 import type { UsersService } from '../users/users-service';
 import type { CallDispatcher } from './call-dispatcher';
 import type { CallNotifier } from './call-notifier';
-import { identifyCaller } from './caller-identity';
+import { customerLookupOf, identifyCaller } from './caller-identity';
 import type { CompanyNumbers } from './caller-identity';
 import { KeyedQueue } from './keyed-queue';
 
@@ -113,28 +113,35 @@ export class CallPipeline {
   }
 
   private async offered(event: CallOfferedEvent): Promise<void> {
-    const { db, provider, country } = this.deps;
+    const { db, provider, country, company } = this.deps;
     const from = normalizePhone(event.from, country);
     const to = normalizePhone(event.to, country);
-    const { call, created } = await upsertOfferedCall(db, {
-      provider: provider.name,
-      providerCallId: event.providerCallId,
-      direction: event.direction,
-      fromRaw: event.from,
-      fromE164: from.e164,
-      toRaw: event.to,
-      toE164: to.e164,
-      at: event.at,
-      eventType: event.type,
-      payload: payloadOf(event),
-    });
+    const caller = event.direction === 'inbound' ? from : to;
+
+    // One statement stores the call, logs the event and finds a known caller's customer.
+    const { call, created, knownCustomerId } = await upsertOfferedCall(
+      db,
+      {
+        provider: provider.name,
+        providerCallId: event.providerCallId,
+        direction: event.direction,
+        fromRaw: event.from,
+        fromE164: from.e164,
+        toRaw: event.to,
+        toE164: to.e164,
+        at: event.at,
+        eventType: event.type,
+        payload: payloadOf(event),
+      },
+      customerLookupOf(caller, company),
+    );
     if (!created) return;
 
-    const caller = event.direction === 'inbound' ? from : to;
     const identity = await identifyCaller(db, caller, {
       teamId: call.team_id,
       callId: call.id,
-      company: this.deps.company,
+      company,
+      known: knownCustomerId,
     });
 
     await this.deps.dispatcher().assign({

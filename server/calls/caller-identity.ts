@@ -49,7 +49,13 @@ export class CompanyNumbers {
 export async function identifyCaller(
   db: Db,
   phone: NormalizedPhone,
-  context: { teamId: string | null; callId: string; company: CompanyNumbers },
+  context: {
+    teamId: string | null;
+    callId: string;
+    company: CompanyNumbers;
+    /** The customer already found for this number in the call's first statement, if looked up. */
+    known?: string | null;
+  },
 ): Promise<CallerIdentity> {
   if (context.company.includes(phone)) {
     return { customerId: null, leadId: null, isNew: false, internal: true };
@@ -58,7 +64,10 @@ export async function identifyCaller(
     return { customerId: null, leadId: null, isNew: false, internal: false };
   }
 
-  const existing = await findCustomerIdByPhone(db, { e164: phone.e164, digits: phone.digits });
+  const existing =
+    context.known !== undefined
+      ? context.known
+      : await findCustomerIdByPhone(db, { e164: phone.e164, digits: phone.digits });
   if (existing) return { customerId: existing, leadId: null, isNew: false, internal: false };
 
   const customer = await insertCustomer(db, { team_id: context.teamId }, [
@@ -88,4 +97,14 @@ export async function identifyCaller(
     source: 'call',
   });
   return { customerId: customer.id, leadId: lead.id, isNew: true, internal: false };
+}
+
+/** How to look a caller up, or null for company numbers and callers without digits. */
+export function customerLookupOf(
+  phone: NormalizedPhone,
+  company: CompanyNumbers,
+): { e164: string | null; digits: string | null } | null {
+  if (company.includes(phone) || phone.digits.length === 0) return null;
+
+  return { e164: phone.e164, digits: phone.digits };
 }

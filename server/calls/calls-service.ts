@@ -58,6 +58,11 @@ export class CallsService {
     return call;
   }
 
+  /** A call by id, without an access check (for the server's own use). */
+  async getById(id: string): Promise<Call | undefined> {
+    return findCall(this.db, id);
+  }
+
   /** The cards a console should show now: the operator's own, or the team's live calls. */
   async activeCards(actor: Actor): Promise<CallCard[]> {
     const calls =
@@ -78,7 +83,7 @@ export class CallsService {
       ...(options.scope === 'mine' ? { operatorId: actor.id } : { teamId }),
       ...(options.scope === 'missed' ? { missed: true, since } : {}),
     });
-    return calls.map(toCallSummary);
+    return calls.map((call) => toCallSummary(call, call.customer_name));
   }
 
   async answer(actor: Actor, id: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database';
 import { loadCardData } from '../../db/queries/card';
+import type { CardData } from '../../db/queries/card';
 import type { Call } from '../../db/schema';
 import type { CountryCode } from '../phones/phone-number';
 import { formatForReading, normalizePhone } from '../phones/phone-number';
@@ -8,18 +9,38 @@ import type { CallCard, CardCallback, CardCustomer, CardLead, CardPastCall } fro
 
 const PAST_CALLS = 5;
 
-/** Builds the screen pop of a call in one database round trip. */
-export async function buildCard(db: Db, call: Call, country: CountryCode): Promise<CallCard> {
-  const data = call.customer_id
-    ? await loadCardData(db, call.customer_id, call.id, PAST_CALLS)
-    : undefined;
+/** What the card shows of the call's customer, loaded in one query (nothing without one). */
+export type CardDataLoad = Promise<CardData | undefined>;
 
+/**
+ * Starts loading the customer's side of the card. The dispatcher runs it while it claims an
+ * operator, so the two round trips overlap instead of adding up.
+ */
+export function prefetchCardData(db: Db, call: Call): CardDataLoad {
+  const load = call.customer_id
+    ? loadCardData(db, call.customer_id, call.id, PAST_CALLS)
+    : Promise.resolve(undefined);
+  // Awaited later, or never when the call is gone meanwhile: that must not be unhandled.
+  load.catch(() => undefined);
+  return load;
+}
+
+/** Builds the screen pop of a call: one database round trip, or none when prefetched. */
+export async function buildCard(
+  db: Db,
+  call: Call,
+  country: CountryCode,
+  prefetched?: CardDataLoad,
+): Promise<CallCard> {
+  const data = await (prefetched ?? prefetchCardData(db, call));
+
+  const customer = data?.customer ? cardCustomer(data.customer, data.phones) : null;
   const customerNumber = call.direction === 'inbound' ? call.from_raw : call.to_raw;
   const normalized = normalizePhone(customerNumber, country);
 
   return {
-    call: toCallSummary(call),
-    customer: data?.customer ? cardCustomer(data.customer, data.phones) : null,
+    call: toCallSummary(call, customer?.name ?? null),
+    customer,
     number: {
       raw: customerNumber,
       e164: normalized.e164,
