@@ -21,7 +21,6 @@ import type { ClientsData, ClientsMessage } from './console-clients';
 import { percentiles, timingTable } from './stats';
 import type { Percentiles } from './stats';
 
-
 export interface ScreenPopFigures {
   operators: number;
   callsPerSecond: number;
@@ -68,7 +67,10 @@ async function measure(database: ConnectedDatabase, folder: string): Promise<Scr
   const team = await insertTeam(db, 'Bench');
   await seedCustomers(database, team.id);
   const operatorIds = await createOperators(database, team.id, operators);
-  const consoles = await ConsoleClients.start(server.url, await sessionCookies(database, operatorIds));
+  const consoles = await ConsoleClients.start(
+    server.url,
+    await sessionCookies(database, operatorIds),
+  );
   console.log(
     `${operators} operator consoles connected (in a worker thread); ${callsPerSecond} new calls a second`,
   );
@@ -101,7 +103,16 @@ async function measure(database: ConnectedDatabase, folder: string): Promise<Scr
         `${lifecycles.seconds.toFixed(1)} s = ${lifecycles.perSecond.toFixed(0)}/s, lost ${lifecycles.lost}`,
     );
     console.log(`server process RSS with ${operators} consoles connected: ${rssMiB} MiB`);
-    return { operators, callsPerSecond, calls, screenPop, bareEmit, bareLookup, lifecycles, rssMiB };
+    return {
+      operators,
+      callsPerSecond,
+      calls,
+      screenPop,
+      bareEmit,
+      bareLookup,
+      lifecycles,
+      rssMiB,
+    };
   } finally {
     await consoles.close();
     await server.close();
