@@ -1,3 +1,4 @@
+import { benchCardPaint } from './card-paint';
 import { benchCustomerLookup } from './customer-lookup';
 import { benchScreenPop } from './screen-pop';
 import { benchWebSize } from './web-size';
@@ -11,6 +12,7 @@ const benches: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'customer lookup', run: benchCustomerLookup },
   { name: 'screen pop', run: benchScreenPop },
   { name: 'console size', run: benchWebSize },
+  { name: 'card paint', run: benchCardPaint },
 ];
 
 const only = process.argv.slice(2);

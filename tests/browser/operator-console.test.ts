@@ -201,6 +201,8 @@ describe('the operator console', () => {
     await outcomeDialog().waitFor({ state: 'detached' });
     const callbacks = page.locator('[data-testid$="-callbacks"]');
     await callbacks.getByRole('link', { name: 'Ivan Petrov' }).waitFor();
+    // The call itself is listed under the customer's name rather than the bare number.
+    await page.getByTestId('recent-calls').getByRole('link', { name: 'Ivan Petrov' }).waitFor();
     await page.getByRole('heading', { name: 'Waiting for calls' }).waitFor();
 
     const call = await supervisor.get(`/api/calls/${callId}`);

@@ -67,6 +67,7 @@ describe('the call pipeline on the simulated PBX', () => {
     expect(card.call.from.raw).toBe('8 (912) 345-67-89');
     expect(card.customer?.id).toBe(created.body.id);
     expect(card.customer?.name).toBe('Ivan Petrov');
+    expect(card.call.customerName).toBe('Ivan Petrov');
     expect(card.call.state).toBe('ringing');
 
     const supervised = await supervisorSocket.next('call:card', (c) => c.call.id === callId);
@@ -135,6 +136,25 @@ describe('the call pipeline on the simulated PBX', () => {
     ).toBe(true);
     // The operator whose phone only rang is free again, owing nothing.
     expect((await api.get('/api/me')).body.status).toBe('available');
+  });
+
+  it("names the customer in the lists of calls, and a new caller's customer by no name yet", async () => {
+    await supervisor.post('/api/customers', {
+      name: 'Maria Sidorova',
+      phones: ['+7 912 555 00 11'],
+    });
+    await operator(teamId);
+
+    const knownCallId = await simulate('8 912 555-00-11');
+    await supervisor.post(`/api/calls/${knownCallId}/hangup`);
+    const newCallId = await simulate('+7 903 555 00 22');
+    await supervisor.post(`/api/calls/${newCallId}/hangup`);
+
+    const missed = await supervisor.get('/api/calls?scope=missed');
+    const listed = (id: string) => missed.body.find((call: { id: string }) => call.id === id);
+    expect(listed(knownCallId)?.customerName).toBe('Maria Sidorova');
+    expect(listed(newCallId)?.customerName).toBe('');
+    expect(listed(newCallId)?.customerId).not.toBeNull();
   });
 
   it('holds the operator in wrap-up until the outcome, then turns a postponement into a callback', async () => {
