@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
+import { customerByPhone } from './customers';
 import type { PhoneLookup } from './customers';
+import { claimOperator, ROUTING_REASON, userFromJson } from './routing';
+import type { PublicUser } from './users';
 import type { Call, CallState, CallsTable, Outcome } from '../schema';
 import type { Updateable } from 'kysely';
 
@@ -18,27 +21,67 @@ export interface OfferedCall {
   payload: Record<string, unknown>;
 }
 
+export interface OfferResult {
+  call: Call;
+  /** False when (provider, provider call id) existed: a repeated or replayed offer. */
+  created: boolean;
+  /** The customer owning the caller's number, when it was looked up and found. */
+  knownCustomerId: string | null;
+  /** The operator claimed for the call in the same statement (`routeKnown`). */
+  operator: PublicUser | undefined;
+}
+
 /**
- * Inserts the call unless (provider, provider call id) exists, and appends the event either
- * way, in one statement. `created` tells the first delivery from a duplicate.
+ * A call's first statement: inserts the call unless (provider, provider call id) exists,
+ * appends the event either way, looks the caller's customer up, and, with `routeKnown`, routes
+ * a known customer's call at once (claims an operator: `ringing`; nobody free: `queued`). One
+ * round trip for the common case; other callers stay `offered` for the slower path.
  */
 export async function upsertOfferedCall(
   db: Db,
   offer: OfferedCall,
-  /** The customer's number to look up in the same round trip (null: do not look up). */
-  caller: PhoneLookup | null = null,
-): Promise<{ call: Call; created: boolean; knownCustomerId: string | null }> {
-  const result = await sql<Call & { created: boolean; known_customer_id: string | null }>`
-    WITH inserted AS (
+  options: { caller?: PhoneLookup | null; routeKnown?: boolean } = {},
+): Promise<OfferResult> {
+  const known = options.caller ? customerByPhone(options.caller) : sql`SELECT NULL::uuid`;
+  const route = options.routeKnown === true && Boolean(options.caller);
+  const result = await sql<
+    Call & {
+      created: boolean;
+      known_customer_id: string | null;
+      operator: Record<string, unknown> | null;
+    }
+  >`
+    WITH existing AS (
+      SELECT id FROM calls
+       WHERE provider = ${offer.provider} AND provider_call_id = ${offer.providerCallId}
+    ), team AS (
+      -- Until numbers map to teams, calls land in the oldest team.
+      SELECT (SELECT id FROM teams ORDER BY created_at LIMIT 1) AS id
+    ), known AS (
+      SELECT (${known}) AS id
+    ), chosen AS (
+      ${claimOperator(
+        sql`(SELECT id FROM team)`,
+        sql`${route}::boolean AND NOT EXISTS (SELECT 1 FROM existing)
+            AND (SELECT id FROM known) IS NOT NULL`,
+      )}
+    ), inserted AS (
       INSERT INTO calls (provider, provider_call_id, direction, from_raw, from_e164, to_raw,
-                         to_e164, offered_at, team_id)
-      VALUES (${offer.provider}, ${offer.providerCallId}, ${offer.direction}, ${offer.fromRaw},
-              ${offer.fromE164}, ${offer.toRaw}, ${offer.toE164}, ${offer.at},
-              -- Until numbers map to teams, calls land in the oldest team.
-              (SELECT id FROM teams ORDER BY created_at LIMIT 1))
+                         to_e164, offered_at, team_id, customer_id, state, operator_id,
+                         routing_reason, ringing_at)
+      SELECT ${offer.provider}, ${offer.providerCallId}, ${offer.direction}, ${offer.fromRaw},
+             ${offer.fromE164}, ${offer.toRaw}, ${offer.toE164}, ${offer.at}::timestamptz,
+             (SELECT id FROM team),
+             CASE WHEN ${route}::boolean THEN (SELECT id FROM known) END,
+             CASE WHEN EXISTS (SELECT 1 FROM chosen) THEN 'ringing'
+                  WHEN ${route}::boolean AND (SELECT id FROM known) IS NOT NULL THEN 'queued'
+                  ELSE 'offered' END,
+             (SELECT id FROM chosen),
+             CASE WHEN EXISTS (SELECT 1 FROM chosen) THEN ${ROUTING_REASON} END,
+             CASE WHEN EXISTS (SELECT 1 FROM chosen) THEN now() END
       ON CONFLICT (provider, provider_call_id) DO NOTHING
       RETURNING *, true AS created
-    ), chosen AS (
+    ), offered AS (
       SELECT * FROM inserted
       UNION ALL
       SELECT *, false AS created FROM calls
@@ -46,26 +89,23 @@ export async function upsertOfferedCall(
          AND NOT EXISTS (SELECT 1 FROM inserted)
     ), logged AS (
       INSERT INTO call_events (call_id, type, at, payload)
-      SELECT id, ${offer.eventType}, ${offer.at}, ${offer.payload}::jsonb FROM chosen
+      SELECT id, ${offer.eventType}, ${offer.at}::timestamptz, ${offer.payload}::jsonb
+        FROM offered
     )
-    SELECT chosen.*, (${knownCustomerQuery(caller)}) AS known_customer_id FROM chosen
+    SELECT offered.*, (SELECT id FROM known) AS known_customer_id,
+           (SELECT to_jsonb(chosen) - 'password_hash' FROM chosen) AS operator
+      FROM offered
   `.execute(db);
 
   const row = result.rows[0];
   if (!row) throw new Error('upsertOfferedCall: the call neither inserted nor found');
-  const { created, known_customer_id: knownCustomerId, ...call } = row;
-  return { call, created, knownCustomerId };
-}
-
-/** The customer owning a number, as `findCustomerIdByPhone` finds it, as a subquery. */
-function knownCustomerQuery(caller: PhoneLookup | null) {
-  if (!caller || (!caller.e164 && !caller.digits)) return sql`NULL::uuid`;
-
-  const match = caller.e164 ? sql`p.e164 = ${caller.e164}` : sql`p.digits = ${caller.digits}`;
-  return sql`
-    SELECT c.id FROM customer_phones p JOIN customers c ON c.id = p.customer_id
-     WHERE c.merged_into_id IS NULL AND ${match}
-     ORDER BY p.created_at LIMIT 1`;
+  const { created, known_customer_id: knownCustomerId, operator, ...call } = row;
+  return {
+    call,
+    created,
+    knownCustomerId,
+    operator: operator ? userFromJson(operator) : undefined,
+  };
 }
 
 export async function appendCallEvent(

@@ -305,3 +305,15 @@ export async function knownCustomerNumbers(db: Db, limit: number): Promise<strin
     .execute();
   return rows.map((row) => row.raw);
 }
+
+/**
+ * The customer owning a number, as `findCustomerIdByPhone` finds it, as a subquery for
+ * statements that look the caller up on the way (the call's first statement, the card).
+ */
+export function customerByPhone(phone: PhoneLookup) {
+  const match = phone.e164 ? sql`p.e164 = ${phone.e164}` : sql`p.digits = ${phone.digits ?? ''}`;
+  return sql<string>`
+    SELECT c.id FROM customer_phones p JOIN customers c ON c.id = p.customer_id
+     WHERE c.merged_into_id IS NULL AND ${match}
+     ORDER BY p.created_at LIMIT 1`;
+}

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Expression, SqlBool } from 'kysely';
 import type { Db } from '../database';
 import type { Call } from '../schema';
 import type { PublicUser } from './users';
@@ -28,17 +29,10 @@ export async function assignCall(
   const { callId, teamId } = assignment;
   const result = await sql<Call & { operator: Record<string, unknown> | null }>`
     WITH chosen AS (
-      UPDATE users SET status = 'ringing', status_changed_at = now()
-       WHERE id = (
-         SELECT id FROM users
-          WHERE active AND role = 'operator' AND status = 'available' AND endpoint IS NOT NULL
-            AND (${teamId}::uuid IS NULL OR team_id = ${teamId}::uuid)
-          ORDER BY idle_since
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED
-       )
-         AND EXISTS (SELECT 1 FROM calls WHERE id = ${callId} AND state = 'offered')
-      RETURNING users.*
+      ${claimOperator(
+        sql`${teamId}::uuid`,
+        sql`EXISTS (SELECT 1 FROM calls WHERE id = ${callId} AND state = 'offered')`,
+      )}
     )
     UPDATE calls
        SET customer_id = ${assignment.customerId}, lead_id = ${assignment.leadId},
@@ -58,7 +52,33 @@ export async function assignCall(
   return { call, operator: operator ? userFromJson(operator) : undefined };
 }
 
-function userFromJson(json: Record<string, unknown>): PublicUser {
+/** Why `claimOperator` chose whom it chose, stored with the call. */
+export const ROUTING_REASON = 'longest idle available operator of the team';
+
+/**
+ * The routing rule as one UPDATE for a CTE: claims the team's longest-idle available operator
+ * (never away, offline, deactivated, in wrap-up or without an endpoint), moving them to
+ * `ringing`, only when `guard` holds. SKIP LOCKED lets concurrent calls on any node pick
+ * different operators instead of waiting on one row. RETURNING users.* (with the hash).
+ */
+export function claimOperator(teamId: Expression<string | null>, guard: Expression<SqlBool>) {
+  return sql`
+    UPDATE users SET status = 'ringing', status_changed_at = now()
+     WHERE ${guard}
+       AND id = (
+         SELECT u.id FROM users u
+          WHERE u.active AND u.role = 'operator' AND u.status = 'available'
+            AND u.endpoint IS NOT NULL
+            AND (${teamId} IS NULL OR u.team_id = ${teamId})
+          ORDER BY u.idle_since
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED
+       )
+    RETURNING users.*`;
+}
+
+/** An operator row as `to_jsonb` gives it back, with its timestamps as Dates. */
+export function userFromJson(json: Record<string, unknown>): PublicUser {
   const user = json as unknown as PublicUser & Record<string, string>;
   return {
     ...user,

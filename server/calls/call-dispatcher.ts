@@ -48,7 +48,8 @@ export class CallDispatcher {
    * or queues it when nobody is free; supervisors see a queued call's card too.
    */
   async assign(call: Call): Promise<Call> {
-    const cardData = prefetchCardData(this.db, call);
+    const ref = call.customer_id ? { id: call.customer_id } : null;
+    const cardData = prefetchCardData(this.db, ref, call.provider_call_id);
     const assignment = await chooseOperator(this.db, call);
     if (!assignment) return call;
 
@@ -59,6 +60,15 @@ export class CallDispatcher {
 
     await this.ring(assignment.call, assignment.operator, cardData);
     return assignment.call;
+  }
+
+  /**
+   * Shows a call the first statement already routed: rings its operator, or (queued) shows
+   * the card to the supervisors.
+   */
+  async present(call: Call, operator: PublicUser | undefined, cardData: CardDataLoad) {
+    if (operator) await this.ring(call, operator, cardData);
+    else await this.notifier.card(call, cardData);
   }
 
   /** Gives a newly available operator the longest-waiting queued call of their team. */

@@ -27,6 +27,7 @@ import type { CallNotifier } from './call-notifier';
 import { customerLookupOf, identifyCaller } from './caller-identity';
 import type { CompanyNumbers } from './caller-identity';
 import { KeyedQueue } from './keyed-queue';
+import { prefetchCardData } from './card-builder';
 
 export interface CallPipelineDeps {
   db: Db;
@@ -113,13 +114,16 @@ export class CallPipeline {
   }
 
   private async offered(event: CallOfferedEvent): Promise<void> {
-    const { db, provider, country, company } = this.deps;
+    const { db, provider, country, company, users } = this.deps;
     const from = normalizePhone(event.from, country);
     const to = normalizePhone(event.to, country);
     const caller = event.direction === 'inbound' ? from : to;
+    const lookup = customerLookupOf(caller, company);
 
-    // One statement stores the call, logs the event and finds a known caller's customer.
-    const { call, created, knownCustomerId } = await upsertOfferedCall(
+    // One statement stores the call, logs the event, finds a known caller's customer and
+    // routes their call; the card's data loads beside it, by the caller's number.
+    const cardData = prefetchCardData(db, lookup && { phone: lookup }, event.providerCallId);
+    const offer = await upsertOfferedCall(
       db,
       {
         provider: provider.name,
@@ -133,15 +137,24 @@ export class CallPipeline {
         eventType: event.type,
         payload: payloadOf(event),
       },
-      customerLookupOf(caller, company),
+      { caller: lookup, routeKnown: event.direction === 'inbound' },
     );
-    if (!created) return;
+    if (!offer.created) {
+      // A duplicate racing the first delivery on another node may have claimed an operator.
+      if (offer.operator) await users.movePresence(offer.operator.id, 'available', ['ringing']);
+      return;
+    }
+    if (offer.call.state !== 'offered') {
+      await this.deps.dispatcher().present(offer.call, offer.operator, cardData);
+      return;
+    }
 
+    const { call } = offer;
     const identity = await identifyCaller(db, caller, {
       teamId: call.team_id,
       callId: call.id,
       company,
-      known: knownCustomerId,
+      known: offer.knownCustomerId,
     });
 
     await this.deps.dispatcher().assign({

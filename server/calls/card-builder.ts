@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database';
 import { loadCardData } from '../../db/queries/card';
-import type { CardData } from '../../db/queries/card';
+import type { CardCustomerRef, CardData } from '../../db/queries/card';
 import type { Call } from '../../db/schema';
 import type { CountryCode } from '../phones/phone-number';
 import { formatForReading, normalizePhone } from '../phones/phone-number';
@@ -13,13 +13,16 @@ const PAST_CALLS = 5;
 export type CardDataLoad = Promise<CardData | undefined>;
 
 /**
- * Starts loading the customer's side of the card. The dispatcher runs it while it claims an
- * operator, so the two round trips overlap instead of adding up.
+ * Starts loading the customer's side of a card, by id or by the caller's number. The pipeline
+ * runs it beside the statement that stores and routes the call, so the two round trips overlap
+ * instead of adding up.
  */
-export function prefetchCardData(db: Db, call: Call): CardDataLoad {
-  const load = call.customer_id
-    ? loadCardData(db, call.customer_id, call.id, PAST_CALLS)
-    : Promise.resolve(undefined);
+export function prefetchCardData(
+  db: Db,
+  ref: CardCustomerRef | null,
+  providerCallId: string,
+): CardDataLoad {
+  const load = ref ? loadCardData(db, ref, providerCallId, PAST_CALLS) : Promise.resolve(undefined);
   // Awaited later, or never when the call is gone meanwhile: that must not be unhandled.
   load.catch(() => undefined);
   return load;
@@ -32,7 +35,12 @@ export async function buildCard(
   country: CountryCode,
   prefetched?: CardDataLoad,
 ): Promise<CallCard> {
-  const data = await (prefetched ?? prefetchCardData(db, call));
+  let data = prefetched ? await prefetched : undefined;
+  // Prefetched by number, it may name someone else (a merge meanwhile): then load by id.
+  if (String(data?.customer?.id ?? null) !== String(call.customer_id)) {
+    const ref = call.customer_id ? { id: call.customer_id } : null;
+    data = await prefetchCardData(db, ref, call.provider_call_id);
+  }
 
   const customer = data?.customer ? cardCustomer(data.customer, data.phones) : null;
   const customerNumber = call.direction === 'inbound' ? call.from_raw : call.to_raw;
