@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Expression, SqlBool } from 'kysely';
 import type { Db } from '../database';
 import type { Call } from '../schema';
+import { publicColumns } from './users';
 import type { PublicUser } from './users';
 
 export interface Assignment {
@@ -93,21 +94,7 @@ export function userFromJson(json: Record<string, unknown>): PublicUser {
 export async function availableOperators(db: Db): Promise<PublicUser[]> {
   return db
     .selectFrom('users')
-    .select([
-      'id',
-      'email',
-      'name',
-      'role',
-      'team_id',
-      'active',
-      'skills',
-      'endpoint',
-      'status',
-      'status_changed_at',
-      'idle_since',
-      'created_at',
-      'updated_at',
-    ])
+    .select(publicColumns)
     .where('active', '=', true)
     .where('role', '=', 'operator')
     .where('status', '=', 'available')

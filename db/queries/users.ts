@@ -5,7 +5,8 @@ import type { NewUser, Presence, User, UserUpdate } from '../schema';
 /** A user without the password hash: what every query but login returns. */
 export type PublicUser = Omit<User, 'password_hash'>;
 
-const publicColumns = [
+/** Every column but the password hash. */
+export const publicColumns = [
   'id',
   'email',
   'name',
