@@ -4,6 +4,7 @@ import type { Db } from './database';
 import * as foundation from './migrations/0001_foundation';
 import * as recordings from './migrations/0002_recordings';
 import * as socketCluster from './migrations/0003_socket_cluster';
+import * as callbackReminders from './migrations/0004_callback_reminders';
 
 /**
  * Migrations are imported statically, so they are part of the build and no folder is read at
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_recordings': recordings,
   '0003_socket_cluster': socketCluster,
+  '0004_callback_reminders': callbackReminders,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

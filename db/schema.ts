@@ -151,6 +151,7 @@ export interface CallbacksTable {
   note: string | null;
   done_at: Timestamp | null;
   done_by: string | null;
+  notified_at: Timestamp | null;
   created_at: CreatedAt;
 }
 

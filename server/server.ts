@@ -7,6 +7,7 @@ import type { ConnectedDatabase } from '../db/connect';
 import { AuthService } from './auth/auth-service';
 import type { Config } from './config/config';
 import { resolveSessionSecret } from './config/session-secret';
+import { CallbackReminder } from './callbacks/callback-reminder';
 import { CustomersService } from './customers/customers-service';
 import { createApp } from './http/create-app';
 import { attachClusterAdapter } from './realtime/cluster-adapter';
@@ -30,6 +31,7 @@ export interface RunningServer {
   services: { auth: AuthService; users: UsersService; customers: CustomersService };
   telephony: TelephonyProvider;
   callSystem: CallSystem;
+  reminder: CallbackReminder;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           : undefined,
     }));
   const callSystem = wireCallSystem({ db, config, provider, hub, users, logger });
+  const reminder = new CallbackReminder(db, hub, logger.child({ component: 'callbacks' }));
   const callsLogger = logger.child({ component: 'calls' });
   // In a cluster only one node may hold the ARI WebSocket of the application.
   const leadership =
@@ -129,6 +132,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   const port = (httpServer.address() as AddressInfo).port;
   if (!leadership) await startTelephony(provider, callSystem, db, callsLogger);
+  reminder.start();
   const url = `http://localhost:${port}`;
 
   return {
@@ -139,7 +143,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services: { auth, users, customers },
     telephony: provider,
     callSystem,
+    reminder,
     close: async () => {
+      await reminder.stop();
       if (leadership) await leadership.stop();
       else await provider.stop();
       await callSystem.pipeline.idle();

@@ -156,3 +156,23 @@ export async function completeCallback(
     .returningAll()
     .executeTakeFirst();
 }
+
+/**
+ * Claims the callbacks that fell due and were not announced yet, marking them announced in the
+ * same statement: on several nodes each is announced once.
+ */
+export async function claimDueCallbacks(db: Db, limit: number): Promise<CallbackRow[]> {
+  const result = await sql<CallbackRow>`
+    UPDATE callbacks SET notified_at = now()
+      FROM customers
+     WHERE callbacks.id IN (
+             SELECT id FROM callbacks
+              WHERE done_at IS NULL AND notified_at IS NULL AND due_at <= now()
+              ORDER BY due_at
+              LIMIT ${limit}
+              FOR UPDATE SKIP LOCKED)
+       AND customers.id = callbacks.customer_id
+    RETURNING callbacks.*, customers.name AS customer_name
+  `.execute(db);
+  return result.rows;
+}
