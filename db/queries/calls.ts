@@ -222,9 +222,9 @@ export async function activeCallsOfOperator(db: Db, operatorId: string): Promise
 }
 
 /** Calls not over yet, of a team (or of every team), for supervisors' consoles. */
-export async function liveCallsOfTeam(db: Db, teamId: string | 'all'): Promise<Call[]> {
+export async function liveCallsOfTeam(db: Db, teamId: string | null | 'all'): Promise<Call[]> {
   let query = db.selectFrom('calls').selectAll().where('state', '<>', 'ended');
-  if (teamId !== 'all') query = query.where('team_id', '=', teamId);
+  if (teamId !== 'all') query = query.where('team_id', 'is not distinct from', teamId);
 
   return query.orderBy('offered_at').limit(200).execute();
 }

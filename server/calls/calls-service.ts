@@ -68,7 +68,7 @@ export class CallsService {
     const calls =
       actor.role === 'operator'
         ? await activeCallsOfOperator(this.db, actor.id)
-        : await liveCallsOfTeam(this.db, actor.role === 'admin' ? 'all' : (actor.team_id ?? ''));
+        : await liveCallsOfTeam(this.db, actor.role === 'admin' ? 'all' : actor.team_id);
     return Promise.all(calls.map((call) => this.notifier.buildCard(call)));
   }
 
@@ -86,8 +86,12 @@ export class CallsService {
     return calls.map((call) => toCallSummary(call, call.customer_name));
   }
 
+  /** Only the operator the call rings for can pick it up (where the provider allows it). */
   async answer(actor: Actor, id: string): Promise<void> {
-    const call = await this.ownCall(actor, id);
+    const call = await this.get(actor, id);
+    if (call.operator_id !== actor.id) {
+      throw new AppError('FORBIDDEN', { message: 'This call is not ringing for you.' });
+    }
     await this.act(() => this.provider.answer?.(call.provider_call_id));
   }
 

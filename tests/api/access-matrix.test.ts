@@ -1,54 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerWithPhones } from '../../db/queries/customers';
-import type { PublicUser } from '../../db/queries/users';
 import type { Team } from '../../db/schema';
-import { apiClient, createTeam, createUser, login } from '../support/accounts';
+import { apiClient, createTeam, createUser } from '../support/accounts';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { signInActors, testMatrix, UNKNOWN_ID } from './access-matrix';
+import type { ActorName, MatrixRow, SignedInActors } from './access-matrix';
 
 /**
  * Who may do what, route by route. Each row builds its own fresh records (so a merge or a
  * deletion in one cell cannot change another) and lists the status every actor should get.
  */
-const actors = ['anonymous', 'operator A', 'supervisor B', 'supervisor A', 'admin'] as const;
-type ActorName = (typeof actors)[number];
-
-interface Request {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  body?: unknown;
-}
-
-interface Row {
-  route: string;
-  request: () => Promise<Request>;
-  /** Statuses in the order of `actors`. */
-  expected: [number, number, number, number, number];
-}
-
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
 describe('the access matrix', () => {
   let server: TestServer;
   let teamA: Team;
   let teamB: Team;
-  let adminUser: PublicUser;
-  const cookies = new Map<ActorName, string | undefined>();
+  let users: SignedInActors['users'];
+  let cookies: SignedInActors['cookies'];
 
   beforeAll(async () => {
     server = await startTestServer();
     teamA = await createTeam(server, 'Team A');
     teamB = await createTeam(server, 'Team B');
-    adminUser = await createUser(server, { role: 'admin' });
-    const people: [ActorName, PublicUser][] = [
-      ['operator A', await createUser(server, { role: 'operator', teamId: teamA.id })],
-      ['supervisor B', await createUser(server, { role: 'supervisor', teamId: teamB.id })],
-      ['supervisor A', await createUser(server, { role: 'supervisor', teamId: teamA.id })],
-      ['admin', adminUser],
-    ];
-
-    cookies.set('anonymous', undefined);
-    for (const [name, user] of people) cookies.set(name, await login(server, user.email));
+    ({ users, cookies } = await signInActors(server, { a: teamA, b: teamB }));
   });
   afterAll(() => server.close());
 
@@ -58,13 +32,13 @@ describe('the access matrix', () => {
 
   function customerOf(team: Team | null): Promise<CustomerWithPhones> {
     return server.services.customers.create(
-      adminUser,
+      users.admin,
       { name: `Customer ${next()}`, team_id: team?.id ?? null },
       [{ number: freshNumber() }],
     );
   }
 
-  const rows: Row[] = [
+  const rows: MatrixRow[] = [
     {
       route: 'GET /api/me',
       request: async () => ({ method: 'GET', path: '/api/me' }),
@@ -262,35 +236,7 @@ describe('the access matrix', () => {
     },
   ];
 
-  const cells = rows.flatMap((row) =>
-    actors.map((actor, index) => ({ ...row, actor, status: row.expected[index] })),
-  );
-
-  async function send(actor: ActorName, { method, path, body }: Request) {
-    const cookie = cookies.get(actor);
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        ...(cookie ? { cookie } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-  }
-
-  for (const { route, request, actor, status } of cells) {
-    it(`${route} answers ${status} to ${actor}`, async () => {
-      const response = await send(actor, await request());
-
-      expect(response.status, JSON.stringify(response.body)).toBe(status);
-      if (status === 401)
-        expect(response.body).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
-      if (status === 403) expect(response.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
-    });
-  }
+  testMatrix(rows, () => ({ server, cookies }));
 
   describe('what each actor sees in lists', () => {
     let ofTeamA: CustomerWithPhones;
