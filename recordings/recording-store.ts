@@ -74,11 +74,6 @@ export class RecordingStore {
     }
   }
 
-  /** The absolute path of a stored recording's file. */
-  absolutePath(recording: Recording): string | undefined {
-    return recording.path ? path.join(this.options.root, recording.path) : undefined;
-  }
-
   private async copy(row: Recording, source: RecordingSource): Promise<Recording> {
     const day = row.created_at.toISOString().slice(0, 10);
     const relative = path.join(day, `${row.call_id}-${row.id}.${source.format}`);

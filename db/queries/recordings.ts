@@ -80,7 +80,3 @@ export async function recordingsOfCall(db: Db, callId: string): Promise<Recordin
     .orderBy('created_at')
     .execute();
 }
-
-export async function findRecording(db: Db, id: string): Promise<Recording | undefined> {
-  return db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
-}

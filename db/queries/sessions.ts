@@ -55,14 +55,6 @@ export async function deleteUserSessions(db: Db, userId: string): Promise<void> 
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
 
-export async function deleteExpiredSessions(db: Db): Promise<number> {
-  const result = await db
-    .deleteFrom('sessions')
-    .where('expires_at', '<=', sql<Date>`now()`)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
 export async function recordLoginFailure(db: Db, email: string, ip: string): Promise<void> {
   await db.insertInto('login_failures').values({ email: email.toLowerCase(), ip }).execute();
 }

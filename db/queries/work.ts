@@ -64,17 +64,6 @@ export async function findLead(db: Db, id: string): Promise<Lead | undefined> {
   return db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function openLeadsOf(db: Db, customerId: string): Promise<Lead[]> {
-  return db
-    .selectFrom('leads')
-    .selectAll()
-    .where('customer_id', '=', customerId)
-    .where('status', 'in', ['new', 'in_progress', 'postponed'])
-    .orderBy('created_at', 'desc')
-    .limit(20)
-    .execute();
-}
-
 /** A callback task; a second one for the same call and reason is ignored. */
 export async function insertCallback(
   db: Db,
@@ -102,17 +91,6 @@ export async function insertCallback(
     .onConflict((oc) => oc.columns(['call_id', 'reason']).doNothing())
     .returningAll()
     .executeTakeFirst();
-}
-
-export async function openCallbacksOf(db: Db, customerId: string): Promise<Callback[]> {
-  return db
-    .selectFrom('callbacks')
-    .selectAll()
-    .where('customer_id', '=', customerId)
-    .where('done_at', 'is', null)
-    .orderBy('due_at')
-    .limit(20)
-    .execute();
 }
 
 export interface CallbackRow extends Callback {

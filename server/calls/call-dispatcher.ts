@@ -11,11 +11,6 @@ import type { CallNotifier } from './call-notifier';
 import { prefetchCardData } from './card-builder';
 import type { CardDataLoad } from './card-builder';
 
-export interface OperatorChoice {
-  operator: PublicUser;
-  reason: string;
-}
-
 /**
  * The one place that decides who takes a call, claiming them in the same statement that moves
  * the call. For now: the available operator of the call's team who has been idle longest (the

@@ -13,7 +13,7 @@ import { findCustomer } from '../../db/queries/customers';
 import { insertCallback, setLeadStatus } from '../../db/queries/work';
 import type { Call, Outcome } from '../../db/schema';
 import type { TelephonyProvider } from '../../telephony/provider';
-import { requireRole, requireTeamAccess } from '../auth/access';
+import { requireTeamAccess } from '../auth/access';
 import type { Actor } from '../auth/access';
 import { AppError } from '../errors/app-error';
 import type { CountryCode } from '../phones/phone-number';
@@ -223,9 +223,4 @@ export class CallsService {
     if (pending === undefined) throw new AppError('NOT_SUPPORTED');
     return pending;
   }
-}
-
-/** Roles that may start simulated calls. */
-export function requireSimulatorRole(actor: Actor): void {
-  requireRole(actor, 'supervisor', 'admin');
 }
