@@ -26,12 +26,10 @@ import { insertTeam } from '../db/queries/teams';
 import { buildWebIfStale } from '../scripts/build-web-if-stale';
 import { SESSION_COOKIE } from '../server/auth/session-token';
 import type { CallCard } from '../server/calls/call-card';
-import { loadConfig } from '../server/config/config';
 import { loadWebHandler } from '../server/http/web-handler';
-import { startServer } from '../server/server';
 import type { RunningServer } from '../server/server';
 import { launchChromium } from '../tests/browser/browser';
-import { withBenchDatabase } from './bench-database';
+import { envInt, startBenchServer, withBenchDatabase } from './bench-harness';
 import { percentiles, timingTable } from './stats';
 import type { Percentiles } from './stats';
 
@@ -67,7 +65,6 @@ interface PaintMarks {
 
 type Samples = Record<'paint' | 'transport' | 'render' | 'frame', number[]>;
 
-const SECRET = 'bench-secret-bench-secret-bench-secret-02';
 const PASSWORD = 'bench operator password';
 const PROBE = fileURLToPath(new URL('./card-paint-probe.js', import.meta.url));
 const CUSTOMERS = 20;
@@ -90,15 +87,7 @@ async function measure(database: ConnectedDatabase, folder: string): Promise<Car
 
   const web = await loadWebHandler(logger);
   if (!web) throw new Error('the console is not built: npm run build');
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SESSION_SECRET: SECRET,
-    DATA_DIR: path.join(folder, 'app'),
-    LOG_LEVEL: 'silent',
-  });
-  const server = await startServer({ config, logger, database, web });
+  const server = await startBenchServer(database, path.join(folder, 'app'), { web });
   const browser = await launchChromium();
 
   try {
@@ -314,12 +303,4 @@ async function clockOffset(page: Page): Promise<ClockOffset> {
     if (plusMinus < best.plusMinus) best = { ms: pageNow - (sent + received) / 2, plusMinus };
   }
   return best;
-}
-
-function envInt(name: string, fallback: number, least: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < least) {
-    throw new Error(`${name} must be a whole number of ${least} or more`);
-  }
-  return value;
 }

@@ -1,20 +1,12 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { pino } from 'pino';
-import { ensureDatabase, withDatabase } from '../db/connect';
 import type { ConnectedDatabase } from '../db/connect';
-import { openDatabase } from '../db/database';
 import type { Db } from '../db/database';
-import { startEmbeddedPostgres } from '../db/embedded/embedded-postgres';
-import { migrateToLatest } from '../db/migrator';
 import { findCustomerIdByPhone, searchCustomers } from '../db/queries/customers';
 import { insertTeam } from '../db/queries/teams';
-import { loadConfig } from '../server/config/config';
 import { normalizePhone, phoneSearchKeys } from '../server/phones/phone-number';
-import { startServer } from '../server/server';
+import { envInt, startBenchServer, withBenchDatabase } from './bench-harness';
 import { msSince, percentiles, timingTable } from './stats';
 import type { Percentiles } from './stats';
 
@@ -45,28 +37,9 @@ const LOAD_BATCH = 250_000;
  * temporary folder, removed afterwards. Prints a table and answers the figures.
  */
 export async function benchCustomerLookup(): Promise<CustomerLookupFigures> {
-  const customers = positiveInteger('BENCH_CUSTOMERS', 1_000_000);
-  const lookups = positiveInteger('BENCH_LOOKUPS', 2_000);
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-bench-'));
-  // Run as root, PostgreSQL runs as the postgres user, who must be able to pass through.
-  await fs.chmod(folder, 0o755);
-  const logger = pino({ level: 'silent' });
-
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(folder, 'data'), logger });
-  try {
-    await ensureDatabase(postgres.url, 'crm_bench');
-    const url = withDatabase(postgres.url, 'crm_bench');
-    const database = openDatabase(url, { max: 10 });
-    try {
-      await migrateToLatest(database.db);
-      return await measure({ ...database, url, embedded: false }, customers, lookups);
-    } finally {
-      await database.close();
-    }
-  } finally {
-    await postgres.stop();
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  const customers = envInt('BENCH_CUSTOMERS', 1_000_000);
+  const lookups = envInt('BENCH_LOOKUPS', 2_000);
+  return withBenchDatabase((database) => measure(database, customers, lookups));
 }
 
 async function measure(
@@ -82,19 +55,8 @@ async function measure(
   const loadSeconds = await loadCustomers(db, team.id, customers);
   await checkNormalization(db, customers);
 
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DEFAULT_COUNTRY: COUNTRY,
-    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
-    DATA_DIR: path.join(os.tmpdir(), 'crm-bench-unused'),
-    LOG_LEVEL: 'silent',
-  });
-  const server = await startServer({
-    config,
-    logger: pino({ level: 'silent' }),
-    database,
+  const server = await startBenchServer(database, path.join(os.tmpdir(), 'crm-bench-unused'), {
+    defaultCountry: COUNTRY,
   });
   try {
     const operator = await server.services.users.create(null, {
@@ -301,17 +263,6 @@ function print(figures: CustomerLookupFigures): void {
     ]),
   );
   console.log();
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-
-  const value = Number(raw.replaceAll('_', ''));
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${name} must be a positive whole number, not "${raw}"`);
-  }
-  return value;
 }
 
 /** A small deterministic generator (mulberry32), so two runs look up the same customers. */

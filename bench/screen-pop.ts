@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { pino } from 'pino';
 import { Worker } from 'node:worker_threads';
 import type { ConnectedDatabase } from '../db/connect';
 import { findCustomerIdByPhone } from '../db/queries/customers';
@@ -11,11 +10,9 @@ import { insertTeam } from '../db/queries/teams';
 import { sessionIdOf, SESSION_COOKIE } from '../server/auth/session-token';
 import { hashPassword } from '../server/auth/passwords';
 import type { CallCard } from '../server/calls/call-card';
-import { loadConfig } from '../server/config/config';
 import { userRoom } from '../server/realtime/events';
-import { startServer } from '../server/server';
 import type { RunningServer } from '../server/server';
-import { withBenchDatabase } from './bench-database';
+import { BENCH_SESSION_SECRET, envInt, startBenchServer, withBenchDatabase } from './bench-harness';
 import { epochNow } from './console-clients';
 import type { ClientsData, ClientsMessage } from './console-clients';
 import { percentiles, timingTable } from './stats';
@@ -31,8 +28,6 @@ export interface ScreenPopFigures {
   lifecycles: { completed: number; seconds: number; perSecond: number; lost: number };
   rssMiB: number;
 }
-
-const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 
 /**
  * Screen-pop latency: from the simulated provider's event entering the adapter to `call:card`
@@ -55,15 +50,7 @@ async function measure(database: ConnectedDatabase, folder: string): Promise<Scr
     await sql`SELECT pg_reload_conf()`.execute(db);
   }
 
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SESSION_SECRET: SECRET,
-    DATA_DIR: path.join(folder, 'app'),
-    LOG_LEVEL: 'silent',
-  });
-  const server = await startServer({ config, logger: pino({ level: 'silent' }), database });
+  const server = await startBenchServer(database, path.join(folder, 'app'));
   const team = await insertTeam(db, 'Bench');
   await seedCustomers(database, team.id);
   const operatorIds = await createOperators(database, team.id, operators);
@@ -207,7 +194,7 @@ async function sessionCookies(database: ConnectedDatabase, userIds: string[]): P
     userIds.map(async (userId) => {
       const token = crypto.randomBytes(24).toString('base64url');
       await insertSession(database.db, {
-        id: sessionIdOf(token, SECRET),
+        id: sessionIdOf(token, BENCH_SESSION_SECRET),
         userId,
         expiresAt: new Date(Date.now() + 3600_000),
       });
@@ -337,10 +324,4 @@ async function measureLifecycles(
     .where('state', '<>', 'ended')
     .executeTakeFirstOrThrow();
   return { completed, seconds: elapsed, perSecond: completed / elapsed, lost: lost + open.n };
-}
-
-function envInt(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
 }
