@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ZodError } from 'zod';
+import type { z, ZodError } from 'zod';
 import type {
   EndCause,
   EventSink,
@@ -120,14 +120,10 @@ export class TwilioWebhooks {
     params: Record<string, string>,
     sink: EventSink,
   ): Promise<WebhookResponse> {
-    const parsed = schemas.callProgress.safeParse(params);
-    if (!parsed.success) return malformed(parsed.error);
+    const admitted = this.inOrder(schemas.callProgress, params);
+    if (!('progress' in admitted)) return admitted;
 
-    const progress = parsed.data;
-    const stampedAt = timestampOf(progress.Timestamp);
-    const stamp = { status: progress.CallStatus, sequence: progress.SequenceNumber, at: stampedAt };
-    if (!this.order.admit(progress.CallSid, stamp))
-      return this.late(progress.CallSid, stamp.status);
+    const { progress, stampedAt } = admitted;
 
     const base = { providerCallId: progress.CallSid, at: stampedAt ?? new Date(), raw: params };
     const clickToDial = progress.Direction?.startsWith('outbound') ?? false;
@@ -153,14 +149,10 @@ export class TwilioWebhooks {
     params: Record<string, string>,
     sink: EventSink,
   ): Promise<WebhookResponse> {
-    const parsed = schemas.legProgress.safeParse(params);
-    if (!parsed.success) return malformed(parsed.error);
+    const admitted = this.inOrder(schemas.legProgress, params);
+    if (!('progress' in admitted)) return admitted;
 
-    const progress = parsed.data;
-    const stampedAt = timestampOf(progress.Timestamp);
-    const stamp = { status: progress.CallStatus, sequence: progress.SequenceNumber, at: stampedAt };
-    if (!this.order.admit(progress.CallSid, stamp))
-      return this.late(progress.CallSid, stamp.status);
+    const { progress, stampedAt } = admitted;
 
     const callSid = progress.ParentCallSid;
     const base = { providerCallId: callSid, at: stampedAt ?? new Date(), raw: params };
@@ -290,9 +282,28 @@ export class TwilioWebhooks {
     return xml(holdTwiml(this.options.holdMusicUrl));
   }
 
-  private late(legSid: string, status: CallStatus): WebhookResponse {
-    this.options.logger.debug({ legSid, status }, 'ignored a late or repeated progress callback');
-    return xml(emptyTwiml());
+  /**
+   * Parses a progress callback and admits it in its leg's order: the progress with its
+   * timestamp, or the answer to give at once (malformed: 400; late or repeated: nothing to do).
+   */
+  private inOrder<T extends schemas.CallProgress>(
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+    params: Record<string, string>,
+  ): { progress: T; stampedAt: Date | undefined } | WebhookResponse {
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) return malformed(parsed.error);
+
+    const progress = parsed.data;
+    const stampedAt = timestampOf(progress.Timestamp);
+    const stamp = { status: progress.CallStatus, sequence: progress.SequenceNumber, at: stampedAt };
+    if (!this.order.admit(progress.CallSid, stamp)) {
+      this.options.logger.debug(
+        { legSid: progress.CallSid, status: stamp.status },
+        'ignored a late or repeated progress callback',
+      );
+      return xml(emptyTwiml());
+    }
+    return { progress, stampedAt };
   }
 }
 
