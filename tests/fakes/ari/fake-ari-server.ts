@@ -11,6 +11,7 @@ import {
   type StoredRecording,
 } from './fake-asterisk';
 import { acceptWebSocket, refuseUpgrade, type ServerWebSocket } from './server-websocket';
+import { waitForChange } from '../../support/wait-for-change';
 
 export interface FakeAriServerOptions {
   username?: string;
@@ -118,26 +119,7 @@ export class FakeAriServer {
     check: () => T | undefined | null | false,
     timeoutMs = 5000,
   ): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const evaluate = () => {
-        const value = check();
-        if (!value) return;
-
-        cleanup();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`FakeAriServer: timed out waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.changes.off('change', evaluate);
-      };
-
-      this.changes.on('change', evaluate);
-      evaluate();
-    });
+    return waitForChange(this.changes, `FakeAriServer: ${what}`, check, timeoutMs);
   }
 
   waitForEventSocket(): Promise<true> {

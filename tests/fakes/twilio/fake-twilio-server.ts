@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { generateWav } from '../../../telephony/sim/wav';
 import { accountJson, callJson, errorBody, makeSid, messageJson } from './twilio-rest-shapes';
 import type { FakeCall, TwilioErrorBody } from './twilio-rest-shapes';
+import { waitForChange } from '../../support/wait-for-change';
 
 /** One request the fake answered, for tests to assert what the adapter asked Twilio for. */
 export interface TwilioRequestRecord {
@@ -139,26 +140,7 @@ export class FakeTwilioServer {
     check: () => T | undefined | null | false,
     timeoutMs = 5000,
   ): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const evaluate = () => {
-        const value = check();
-        if (!value) return;
-
-        cleanup();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`FakeTwilioServer: timed out waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.changes.off('change', evaluate);
-      };
-
-      this.changes.on('change', evaluate);
-      evaluate();
-    });
+    return waitForChange(this.changes, `FakeTwilioServer: ${what}`, check, timeoutMs);
   }
 
   /** The first request not handed out before whose `METHOD /path` matches; each is given once. */
