@@ -1,8 +1,8 @@
-import { loadConfig } from '../server/config/config';
+import { loadConfigOrExit } from '../server/config/load-config-or-exit';
 import { createLogger } from '../server/logging/logger';
 import { connectDatabase } from './connect';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 const database = await connectDatabase({
   databaseUrl: config.databaseUrl,

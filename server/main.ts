@@ -1,17 +1,10 @@
-import { ConfigError, loadConfig } from './config/config';
+import { loadConfigOrExit } from './config/load-config-or-exit';
 import { createLogger } from './logging/logger';
 import { seedDemo, DEMO_PASSWORD } from './demo/demo-seed';
 import { loadWebHandler } from './http/web-handler';
 import { startServer } from './server';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger(config.logLevel);
 const web = await loadWebHandler(logger);

@@ -8,7 +8,7 @@ import readline from 'node:readline/promises';
 import { z } from 'zod';
 import { connectDatabase } from '../../db/connect';
 import { findTeamByName, insertTeam } from '../../db/queries/teams';
-import { ConfigError, loadConfig } from '../config/config';
+import { loadConfigOrExit } from '../config/load-config-or-exit';
 import { createLogger } from '../logging/logger';
 import { UsersService } from '../users/users-service';
 
@@ -44,14 +44,7 @@ if (password.length < 8) {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
 const database = await connectDatabase({

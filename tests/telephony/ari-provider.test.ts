@@ -7,6 +7,7 @@ import { type AriProviderOptions, createAriProvider } from '../../telephony/ari/
 import type { LiveCall, TelephonyEvent, TelephonyProvider } from '../../telephony/provider';
 import { TelephonyError } from '../../telephony/telephony-error';
 import { FakeAriServer } from '../fakes/ari/fake-ari-server';
+import { waitForChange } from '../support/wait-for-change';
 
 type EventOf<T extends TelephonyEvent['type']> = Extract<TelephonyEvent, { type: T }>;
 
@@ -48,24 +49,7 @@ class ServerSide {
   }
 
   waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const evaluate = () => {
-        const value = check();
-        if (value === undefined || value === false) return;
-        cleanup();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.changes.off('change', evaluate);
-      };
-      this.changes.on('change', evaluate);
-      evaluate();
-    });
+    return waitForChange(this.changes, what, check, timeoutMs);
   }
 }
 
